@@ -1,0 +1,3 @@
+from stagekans.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,154 @@
+"""The roles of the product brief as Groups of Permissions — the only place group names live.
+
+Code never asks "is this user in group X"; it asks for a permission. `sync_roles` makes the
+groups in the database equal to this table; migrations call it whenever the table grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    STUDENT = "student"
+    SCHOOL_STAFF = "school_staff"
+    COMPANY_TRAINER = "company_trainer"
+    SBB_ADVISOR = "sbb_advisor"
+    SBB_INVESTIGATOR = "sbb_investigator"
+    MELDPUNT = "meldpunt"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class RoleDefinition:
+    group_name: str
+    description: str
+    permissions: tuple[str, ...]
+    staff: bool = False
+
+
+ROLES: dict[Role, RoleDefinition] = {
+    Role.STUDENT: RoleDefinition(
+        "Student",
+        "Mbo-student: eigen profiel, eigen meldingen, eigen matchingrondes en overeenkomst.",
+        ("education.view_own_student_profile",),
+    ),
+    Role.SCHOOL_STAFF: RoleDefinition(
+        "Stagecoördinator / bpv-begeleider",
+        "Medewerker van een school: studenten en rondes van de eigen school.",
+        (
+            "education.view_school",
+            "education.view_programme",
+            "education.view_student",
+            "education.add_student",
+            "education.change_student",
+            "education.view_qualification",
+            "register.view_recognition",
+        ),
+    ),
+    Role.COMPANY_TRAINER: RoleDefinition(
+        "Praktijkopleider / bedrijfsbeheerder",
+        "Leerbedrijf: eigen bedrijf, vestigingen en vacatures; studenten alleen geanonimiseerd.",
+        (
+            "companies.view_company",
+            "companies.change_company",
+            "companies.view_location",
+            "companies.add_location",
+            "companies.change_location",
+            "companies.view_trainer",
+            "register.view_recognition",
+        ),
+    ),
+    Role.SBB_ADVISOR: RoleDefinition(
+        "Adviseur praktijkleren (SBB)",
+        "Erkenningen: het register en de erkenningen van alle leerbedrijven.",
+        (
+            "companies.view_company",
+            "companies.add_company",
+            "companies.change_company",
+            "companies.view_all_companies",
+            "companies.view_location",
+            "companies.add_location",
+            "companies.change_location",
+            "companies.view_trainer",
+            "education.view_qualification",
+            "register.view_recognition",
+            "register.manage_recognitions",
+        ),
+    ),
+    Role.SBB_INVESTIGATOR: RoleDefinition(
+        "Onderzoeker (SBB)",
+        "Onderzoek: de toegewezen zaken.",
+        (
+            "companies.view_company",
+            "companies.view_all_companies",
+            "companies.view_location",
+            "register.view_recognition",
+        ),
+    ),
+    Role.MELDPUNT: RoleDefinition(
+        "Meldpunt-medewerker",
+        "Intake van meldingen, nooit meer dan nodig.",
+        ("companies.view_company", "companies.view_all_companies"),
+    ),
+    Role.ANALYST: RoleDefinition(
+        "Analist / adviescommissie",
+        "Beleid: alleen geaggregeerde cijfers, nooit een persoon.",
+        ("accounts.view_aggregates",),
+    ),
+    Role.ADMIN: RoleDefinition(
+        "Beheerder",
+        "Platformbeheer: configuratie en gebruikers.",
+        (
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "auth.view_group",
+            "audit.view_auditlog",
+            "education.view_school",
+            "education.add_school",
+            "education.change_school",
+            "education.view_qualification",
+            "education.add_qualification",
+            "education.change_qualification",
+            "education.view_programme",
+            "education.add_programme",
+            "companies.view_company",
+            "companies.view_all_companies",
+            "register.view_recognition",
+            "accounts.view_aggregates",
+        ),
+        staff=True,
+    ),
+}
+
+
+def sync_roles(apps: Any) -> None:
+    """Make every role group hold exactly the permissions of ROLES (idempotent).
+
+    Runs inside migrations, so it uses the historical `apps` and creates missing permissions
+    first (Django normally does that only after all migrations have run).
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for definition in ROLES.values():
+        group, _ = group_model.objects.get_or_create(name=definition.group_name)
+        perms = []
+        for dotted in definition.permissions:
+            app_label, codename = dotted.split(".")
+            perms.append(
+                permission_model.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(perms)

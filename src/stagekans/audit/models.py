@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.TextChoices):
+    """Every auditable event type. Add new members here; never reuse a value."""
+
+    USER_CREATED = "user.created", _("Gebruiker aangemaakt")
+    USER_ROLE_CHANGED = "user.role_changed", _("Rol van gebruiker gewijzigd")
+    SCHOOL_CREATED = "school.created", _("School aangemaakt")
+    SCHOOL_UPDATED = "school.updated", _("School gewijzigd")
+    SCHOOL_STAFF_ADDED = "school.staff_added", _("Medewerker aan school gekoppeld")
+    QUALIFICATION_CREATED = "qualification.created", _("Kwalificatie aangemaakt")
+    QUALIFICATION_UPDATED = "qualification.updated", _("Kwalificatie gewijzigd")
+    PROGRAMME_CREATED = "programme.created", _("Opleiding aangemaakt")
+    STUDENT_CREATED = "student.created", _("Student ingeschreven")
+    STUDENT_UPDATED = "student.updated", _("Student gewijzigd")
+    STUDENT_VIEWED = "student.viewed", _("Studentgegevens ingezien")
+    COMPANY_CREATED = "company.created", _("Leerbedrijf aangemaakt")
+    COMPANY_UPDATED = "company.updated", _("Leerbedrijf gewijzigd")
+    LOCATION_CREATED = "location.created", _("Vestiging toegevoegd")
+    LOCATION_UPDATED = "location.updated", _("Vestiging gewijzigd")
+    TRAINER_ADDED = "trainer.added", _("Praktijkopleider toegevoegd")
+    RECOGNITION_REQUESTED = "recognition.requested", _("Erkenning aangevraagd")
+    RECOGNITION_GRANTED = "recognition.granted", _("Erkenning verleend")
+    RECOGNITION_REVOKED = "recognition.revoked", _("Erkenning ingetrokken")
+    RECOGNITION_EXPIRED = "recognition.expired", _("Erkenning verlopen")
+
+
+class AuditLog(models.Model):
+    """Append-only record of who did what to which object, written in the same transaction."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Leeg bij een systeemtaak."),
+    )
+    event_type = models.CharField(_("gebeurtenis"), max_length=64, choices=AuditEvent.choices)
+    object_type = models.CharField(_("objecttype"), max_length=100)
+    object_id = models.CharField(_("object-id"), max_length=64)
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("auditregel")
+        verbose_name_plural = _("auditlog")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["event_type", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event_type} {self.object_type}#{self.object_id}"

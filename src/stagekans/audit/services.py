@@ -1,0 +1,29 @@
+"""The one way to write an audit row. Call it inside the service's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+from stagekans.audit.models import AuditEvent, AuditLog
+
+
+def record(
+    *,
+    actor: Any,
+    event: AuditEvent,
+    obj: models.Model,
+    details: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Write one audit row. Must run inside the transaction of the change it records."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must be called inside transaction.atomic()")
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        event_type=event.value,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        details=details or {},
+    )

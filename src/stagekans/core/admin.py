@@ -1,0 +1,41 @@
+"""Admin helpers: every admin save is audited in the admin's own transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from stagekans.audit.models import AuditEvent
+from stagekans.audit.services import record
+
+
+class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    created_event: AuditEvent
+    updated_event: AuditEvent
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm,  # type: ignore[type-arg]
+                   change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        record(
+            actor=request.user,
+            event=self.updated_event if change else self.created_event,
+            obj=obj,
+            details={"changed": list(form.changed_data), "via": "admin"},
+        )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Shown for inspection only; changes go through the portal's services."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,42 @@
+"""Form helpers: NL Design System classes on every widget, service errors mapped to fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class StyledFormMixin:
+    """Adds the NL Design System class to each widget and aria-describedby for errors/help."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            css = {
+                forms.Select: "utrecht-select utrecht-select--html-select",
+                forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+                forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
+                forms.CheckboxSelectMultiple: "sk-checkboxes",
+            }.get(type(widget), "utrecht-textbox utrecht-textbox--html-input")
+            widget.attrs.setdefault("class", css)
+            auto_id = self[name].auto_id  # type: ignore[index]
+            described = []
+            if field.help_text:
+                described.append(f"{auto_id}_help")
+            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
+                described.append(f"{auto_id}_error")
+                widget.attrs["aria-invalid"] = "true"
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the matching fields (or the form as a whole)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

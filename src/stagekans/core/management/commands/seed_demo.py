@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from stagekans.core.demo import DemoBuilder, DemoSizes
+from stagekans.education.models import School
+
+
+class Command(BaseCommand):
+    help = "Laad demodata: scholen, studenten, leerbedrijven, erkenningen en een login per rol."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2021, help="Random seed (deterministisch).")
+        parser.add_argument("--schools", type=int, default=4)
+        parser.add_argument("--students", type=int, default=500)
+        parser.add_argument("--companies", type=int, default=300)
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Doe niets als er al gegevens zijn (voor make run).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for name in ("schools", "students", "companies"):
+            if options[name] < 1:
+                raise CommandError(f"--{name} moet minstens 1 zijn.")
+        if School.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("Demodata staat er al; niets gedaan.")
+                return
+            raise CommandError("De database bevat al gegevens. Gebruik een lege database.")
+        started = time.monotonic()
+        sizes = DemoSizes(options["schools"], options["students"], options["companies"])
+        result = DemoBuilder(options["seed"], sizes).build()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demodata geladen in {time.monotonic() - started:.1f} s: {result.schools} scholen, "
+            f"{result.students} studenten, {result.companies} leerbedrijven, "
+            f"{result.recognitions} erkenningen."))

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from stagekans.core.forms import StyledFormMixin
+from stagekans.core.identifiers import validate_postcode
+from stagekans.education.models import Programme
+
+
+class StudentForm(StyledFormMixin, forms.Form):
+    given_name = forms.CharField(label=_("Roepnaam"), max_length=100)
+    family_name = forms.CharField(label=_("Achternaam"), max_length=150)
+    student_number = forms.CharField(label=_("Studentnummer"), max_length=20)
+    programme = forms.ModelChoiceField(label=_("Opleiding"), queryset=Programme.objects.none())
+    cohort = forms.IntegerField(label=_("Cohort"), min_value=2000, max_value=2100,
+                                help_text=_("Het jaar waarin de student begon, bv. 2025."))
+    date_of_birth = forms.DateField(label=_("Geboortedatum"),
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    postcode = forms.CharField(label=_("Postcode woonadres"), max_length=7,
+                               validators=[validate_postcode],
+                               help_text=_("Alleen voor de reisafstand; bv. 3511 AB."))
+    place = forms.CharField(label=_("Woonplaats"), max_length=100)
+
+    def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+
+    def clean_date_of_birth(self) -> dt.date:
+        value: dt.date = self.cleaned_data["date_of_birth"]
+        if value > dt.date.today():
+            raise forms.ValidationError(_("De geboortedatum ligt in de toekomst."))
+        return value

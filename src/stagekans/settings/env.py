@@ -1,0 +1,81 @@
+"""Every environment variable the project reads, declared once with a default and help text.
+
+`manage.py envhelp` prints this table; the README links to it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import environ
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    name: str
+    default: Any
+    help: str
+    cast: type = str
+
+
+DECLARED: list[EnvVar] = [
+    EnvVar("DJANGO_SECRET_KEY", "insecure-dev-key-change-me", "Secret key; required in production."),
+    EnvVar("DJANGO_DEBUG", False, "Debug mode; never on in production.", bool),
+    EnvVar("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names.", list),
+    EnvVar(
+        "DATABASE_URL",
+        f"sqlite:///{REPO_ROOT / 'var' / 'stagekans.sqlite3'}",
+        "Database; postgres://user@host:5432/name in production. Default: embedded SQLite.",
+    ),
+    EnvVar(
+        "CELERY_BROKER_URL",
+        "",
+        "Task broker, e.g. redis://127.0.0.1:6379/0. Empty: tasks run in-process (embedded).",
+    ),
+    EnvVar("CACHE_URL", "locmemcache://", "Cache, e.g. redis://127.0.0.1:6379/1 with several web processes."),
+    EnvVar(
+        "EMAIL_URL",
+        "consolemail://",
+        "Mail delivery, e.g. smtp://user:pass@host:587 or smtp+tls://…; default prints to console.",
+    ),
+    EnvVar("DEFAULT_FROM_EMAIL", "Stagekans <noreply@stagekans.nl>", "Sender of outgoing mail."),
+    EnvVar("SITE_URL", "http://127.0.0.1:8000", "Public base URL used in mails."),
+    EnvVar("MEDIA_ROOT", str(REPO_ROOT / "var" / "media"), "Where uploaded files are stored."),
+    EnvVar("STATIC_ROOT", str(REPO_ROOT / "var" / "static"), "Where collectstatic puts files."),
+    EnvVar("LOG_LEVEL", "INFO", "Log level of the stagekans loggers."),
+]
+
+_env = environ.Env()
+
+
+def get(name: str) -> Any:
+    """Read a declared variable; reading an undeclared one is a programming error."""
+    for var in DECLARED:
+        if var.name == name:
+            if name not in os.environ:
+                if var.cast is list:
+                    return [item.strip() for item in str(var.default).split(",") if item.strip()]
+                return var.default
+            if var.cast is bool:
+                return _env.bool(name)
+            if var.cast is list:
+                return _env.list(name)
+            return os.environ[name]
+    raise KeyError(f"{name} is not declared in stagekans.settings.env.DECLARED")
+
+
+def db_config() -> dict[str, Any]:
+    return _env.db_url_config(get("DATABASE_URL"))
+
+
+def cache_config() -> dict[str, Any]:
+    return _env.cache_url_config(get("CACHE_URL"))
+
+
+def email_config() -> dict[str, Any]:
+    return _env.email_url_config(get("EMAIL_URL"))

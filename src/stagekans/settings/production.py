@@ -1,0 +1,25 @@
+"""Production: PostgreSQL, Redis broker and cache, SMTP; refuses to start insecurely."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from stagekans.settings.base import *  # noqa: F403
+from stagekans.settings.env import get
+
+DEBUG = False
+if SECRET_KEY == "insecure-dev-key-change-me":  # noqa: F405
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
+
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+}
+SECURE_SSL_REDIRECT = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CONN_HEALTH_CHECKS = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+if not get("CELERY_BROKER_URL"):
+    raise ImproperlyConfigured("CELERY_BROKER_URL must point at Redis in production.")

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView
+
+admin.site.site_header = _("Stagekans beheer")
+admin.site.site_title = _("Stagekans beheer")
+
+urlpatterns = [
+    path("", include("stagekans.core.urls")),
+    path("account/", include("stagekans.accounts.urls")),
+    path("", include("stagekans.education.urls")),
+    path("bedrijven/", include("stagekans.companies.urls")),
+    path("erkenningen/", include("stagekans.register.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+    path("api/v1/", include("stagekans.core.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
+
+handler403 = "stagekans.core.views.error_403"
+handler404 = "stagekans.core.views.error_404"
+handler500 = "stagekans.core.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
