@@ -144,10 +144,9 @@ def _merge_round(
     total_held = int(held_count.sum())
     if total_held:
         seats = _ragged_ranges(seat_ptr[affected], held_count)
-        merged_key = np.concatenate((seat_key[seats], keys))
-        merged_student = np.concatenate((seat_student[seats], students))
-        order = np.argsort(merged_key)
-        merged_key, merged_student = merged_key[order], merged_student[order]
+        merged_key, merged_student = _merge_sorted(
+            seat_key[seats], seat_student[seats], keys, students
+        )
     else:
         merged_key, merged_student = keys, students
     count = held_count + new_count
@@ -163,6 +162,26 @@ def _merge_round(
     full = affected[count >= affected_capacity]
     cutoff[full] = seat_key[seat_ptr[full] + capacity[full] - 1]
     return merged_student[~keep]
+
+
+def _merge_sorted(
+    left_key: IntArray, left_value: IntArray, right_key: IntArray, right_value: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Merge two sorted key arrays with distinct keys (cheaper than sorting the concatenation).
+
+    The gathered seats are already globally sorted (seats are sorted within a placement and the
+    placement sits in the high bits of the key), so only the interleaving has to be found.
+    """
+    size = left_key.size + right_key.size
+    left_at = np.arange(left_key.size, dtype=np.int64) + np.searchsorted(right_key, left_key)
+    right_at = np.arange(right_key.size, dtype=np.int64) + np.searchsorted(left_key, right_key)
+    merged_key = np.empty(size, dtype=np.int64)
+    merged_value = np.empty(size, dtype=np.int64)
+    merged_key[left_at] = left_key
+    merged_key[right_at] = right_key
+    merged_value[left_at] = left_value
+    merged_value[right_at] = right_value
+    return merged_key, merged_value
 
 
 def _sequential_tail(

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import hashlib
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from stagekans.accounts.models import User
+from stagekans.companies.models import Company
+from stagekans.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from stagekans.education.models import School, Student
+from stagekans.register.models import Recognition
+
+pytestmark = pytest.mark.django_db
+
+
+def _fingerprint() -> str:
+    rows = [
+        *School.objects.order_by("brin").values_list("brin", "name", "place"),
+        *Student.objects.order_by("student_number").values_list(
+            "student_number", "given_name", "family_name", "postcode", "date_of_birth"),
+        *Company.objects.order_by("kvk_number").values_list("kvk_number", "name", "sector"),
+        *Recognition.objects.order_by("company__kvk_number", "qualification__crebo")
+        .values_list("company__kvk_number", "qualification__crebo", "status"),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def _seed(seed: int) -> str:
+    call_command("seed_demo", "--seed", str(seed), "--schools", "2", "--students", "40",
+                 "--companies", "25", stdout=StringIO())
+    return _fingerprint()
+
+
+def _wipe() -> None:
+    from django.contrib.auth.models import Group
+
+    from stagekans.audit.models import AuditLog
+    from stagekans.geo.models import PostcodeArea
+    from stagekans.register.models import RecognitionStatusChange
+
+    groups = list(Group.objects.all())
+    AuditLog.objects.all().delete()
+    RecognitionStatusChange.objects.all()._raw_delete("default")  # type: ignore[attr-defined]
+    Recognition.objects.all().delete()
+    Student.objects.all().delete()
+    User.objects.all().delete()
+    for model in ("companies.Location", "companies.Company", "education.Programme",
+                  "education.SchoolStaff", "education.School", "education.Qualification"):
+        from django.apps import apps
+
+        apps.get_model(model).objects.all().delete()
+    PostcodeArea.objects.all().delete()
+    assert Group.objects.count() == len(groups)
+
+
+def test_seed_is_deterministic_and_sized():
+    first = _seed(7)
+    assert School.objects.count() == 2
+    assert Student.objects.count() == 40
+    assert Company.objects.count() == 25
+    _wipe()
+    assert _seed(7) == first
+    _wipe()
+    assert _seed(8) != first
+
+
+def test_every_demo_login_works_and_seed_refuses_a_filled_database():
+    _seed(1)
+    for _, username, _ in DEMO_LOGINS:
+        client = Client()
+        response = client.post("/account/inloggen/",
+                               {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        assert client.get("/").status_code == 200
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "niets gedaan" in out.getvalue()
+
+
+def test_demo_places_are_real_dutch_places():
+    _seed(3)
+    from stagekans.geo.places import find_place
+
+    for place in Company.objects.values_list("locations__place", flat=True).distinct():
+        assert find_place(place) is not None, place

@@ -1,0 +1,179 @@
+"""factory_boy factories that build objects through the real services (so audit rows exist)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+
+from stagekans.accounts.models import User
+from stagekans.accounts.roles import Role
+from stagekans.accounts.services import create_user
+from stagekans.companies import services as company_services
+from stagekans.companies.models import Company, Location
+from stagekans.education import services as education_services
+from stagekans.education.models import Leerweg, Programme, Qualification, School, Sector, Student
+from stagekans.register import services as register_services
+from stagekans.register.models import Recognition
+
+PASSWORD = "Test-wachtwoord-2026"
+
+_BRIN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+class ServiceFactory(factory.Factory):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _build(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("Build through the service: use .create()")
+
+
+class UserFactory(ServiceFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"gebruiker{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.nl")
+    role = Role.STUDENT
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> User:
+        return create_user(acting_user=None, password=PASSWORD, **kwargs)
+
+
+class QualificationFactory(ServiceFactory):
+    class Meta:
+        model = Qualification
+
+    crebo = factory.Sequence(lambda n: f"{30000 + n:05d}")
+    title = factory.Sequence(lambda n: f"Kwalificatie {n}")
+    niveau = 3
+    sector = Sector.ZORG
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> Qualification:
+        return education_services.create_qualification(acting_user=None, **kwargs)
+
+
+class SchoolFactory(ServiceFactory):
+    class Meta:
+        model = School
+
+    name = factory.Sequence(lambda n: f"ROC Test {n}")
+    brin = factory.Sequence(
+        lambda n: f"{10 + n % 90:02d}{_BRIN_LETTERS[n % 23]}{_BRIN_LETTERS[(n // 23) % 23]}"
+    )
+    place = "Utrecht"
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> School:
+        return education_services.create_school(acting_user=None, **kwargs)
+
+
+class ProgrammeFactory(ServiceFactory):
+    class Meta:
+        model = Programme
+
+    school = factory.SubFactory(SchoolFactory)
+    qualification = factory.SubFactory(QualificationFactory)
+    leerweg = Leerweg.BOL
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> Programme:
+        return education_services.create_programme(acting_user=None, **kwargs)
+
+
+class StudentFactory(ServiceFactory):
+    class Meta:
+        model = Student
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    school = factory.LazyAttribute(lambda o: o.programme.school)
+    student_number = factory.Sequence(lambda n: f"{500000 + n}")
+    given_name = factory.Faker("first_name", locale="nl_NL")
+    family_name = factory.Faker("last_name", locale="nl_NL")
+    cohort = 2026
+    date_of_birth = dt.date(2008, 5, 17)
+    postcode = "3511 AB"
+    place = "Utrecht"
+    user = None
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> Student:
+        return education_services.enrol_student(acting_user=None, **kwargs)
+
+
+class CompanyFactory(ServiceFactory):
+    class Meta:
+        model = Company
+
+    kvk_number = factory.Sequence(lambda n: f"{40000000 + n}")
+    name = factory.Sequence(lambda n: f"Leerbedrijf {n} B.V.")
+    sector = Sector.ZORG
+    size_class = "10-49"
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> Company:
+        return company_services.register_company(acting_user=None, **kwargs)
+
+
+class LocationFactory(ServiceFactory):
+    class Meta:
+        model = Location
+
+    company = factory.SubFactory(CompanyFactory)
+    street = "Oudegracht"
+    house_number = "1"
+    postcode = "3511 AB"
+    place = "Utrecht"
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> Location:
+        return company_services.add_location(acting_user=None, **kwargs)
+
+
+class RecognitionFactory(ServiceFactory):
+    """A recognition; `granted=True` (default) also recognises it for four years."""
+
+    class Meta:
+        model = Recognition
+
+    company = factory.SubFactory(CompanyFactory)
+    qualification = factory.SubFactory(QualificationFactory)
+    granted = True
+    valid_from = None
+
+    @classmethod
+    def _create(cls, model_class: Any, *, granted: bool, valid_from: dt.date | None,
+                **kwargs: Any) -> Recognition:
+        recognition = register_services.request_recognition(
+            acting_user=None, reason="Aanvraag (test)", **kwargs)
+        if granted:
+            recognition = register_services.grant_recognition(
+                acting_user=None, recognition=recognition, reason="Voldoet (test)",
+                valid_from=valid_from)
+        return recognition
+
+
+def school_staff_user(school: School, **kwargs: Any) -> User:
+    user = UserFactory(role=Role.SCHOOL_STAFF, **kwargs)
+    education_services.add_school_staff(acting_user=None, school=school, user=user)
+    return user
+
+
+def trainer_user(company: Company, **kwargs: Any) -> User:
+    user = UserFactory(role=Role.COMPANY_TRAINER, **kwargs)
+    company_services.add_trainer(acting_user=None, company=company, user=user)
+    return user
+
+
+def student_user(student: Student, **kwargs: Any) -> User:
+    user = UserFactory(role=Role.STUDENT, **kwargs)
+    student.user = user
+    student.save(update_fields=["user"])
+    return user
