@@ -211,9 +211,7 @@ def build_report(prepared: Prepared, assigned_pair: IntArray, reasons: IntArray)
     reason_counts = np.bincount(reasons, minlength=len(UnplacedReason))
     distance = prepared.distance_km
     mean_distance = (
-        float(distance[placed_pairs].mean())
-        if distance is not None and placed_pairs.size
-        else None
+        float(distance[placed_pairs].mean()) if distance is not None and placed_pairs.size else None
     )
     return Report(
         n_students=prepared.n_students,

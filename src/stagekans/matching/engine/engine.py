@@ -330,7 +330,9 @@ def recertify(instance: Instance, assignment: IntArray, config: MatchConfig) -> 
     _, pair_lottery = draw_lottery(prepared, config)
     standard = config.guarantees.stability_standard
     priority = (
-        priority_keys(prepared.placement, prepared.company_rank, pair_lottery, prepared.n_placements)
+        priority_keys(
+            prepared.placement, prepared.company_rank, pair_lottery, prepared.n_placements
+        )
         if standard is StabilityStandard.STRICT
         else prepared.company_rank
     )

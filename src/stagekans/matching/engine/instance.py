@@ -429,9 +429,7 @@ def with_company_lists(
             placement=instance.placement_label(bad),
         )
     ranked_mask = (
-        np.ones(n_placements, dtype=np.bool_)
-        if ranked is None
-        else as_bool_array("ranked", ranked)
+        np.ones(n_placements, dtype=np.bool_) if ranked is None else as_bool_array("ranked", ranked)
     )
     if ranked_mask.size != n_placements:
         raise InputError(f"ranked has {ranked_mask.size} entries for {n_placements} placements")

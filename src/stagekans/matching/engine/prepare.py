@@ -61,7 +61,7 @@ def prepare(instance: Instance) -> Prepared:
     checks that need the data itself. Every error names the first offending student or placement
     and counts how many more there are.
     """
-    n_students, n_placements = instance.n_students, instance.n_placements
+    n_placements = instance.n_placements
     capacity = instance.capacity
     negative = capacity < 0
     if negative.any():

@@ -52,6 +52,4 @@ def random_instance(
     acceptable = None
     if refusal_rate > 0:
         acceptable = rng.random(placement.size) >= refusal_rate
-    return Instance.from_csr(
-        ptr, placement, caps, company_rank=company_rank, acceptable=acceptable
-    )
+    return Instance.from_csr(ptr, placement, caps, company_rank=company_rank, acceptable=acceptable)
