@@ -24,8 +24,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _chromium_missing() -> str | None:
     if CHROMIUM.exists() or shutil.which(str(CHROMIUM)):
         return None
-    return (f"Chromium ontbreekt op {CHROMIUM}: browsertests overgeslagen. "
-            "Installeer het met `apt-get install chromium` (Debian/Ubuntu).")
+    return (
+        f"Chromium ontbreekt op {CHROMIUM}: browsertests overgeslagen. "
+        "Installeer het met `apt-get install chromium` (Debian/Ubuntu)."
+    )
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -53,9 +55,16 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield browser
         browser.close()
@@ -79,8 +88,10 @@ class AxeChecker:
     def assert_no_violations(self, page: Any) -> None:
         results = self._axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         if results.violations_count:
-            pytest.fail(f"axe found {results.violations_count} WCAG 2.1 A/AA violation(s) on "
-                        f"{page.url}:\n{results.generate_report()}")
+            pytest.fail(
+                f"axe found {results.violations_count} WCAG 2.1 A/AA violation(s) on "
+                f"{page.url}:\n{results.generate_report()}"
+            )
 
 
 @pytest.fixture(scope="session")

@@ -61,7 +61,8 @@ def test_login_home_and_language_switch(page, axe, users, role):
 
     # every page in the role's menu is reachable and accessible
     links = page.locator("nav[aria-label='Hoofdmenu'] a").evaluate_all(
-        "els => els.map(e => e.getAttribute('href'))")
+        "els => els.map(e => e.getAttribute('href'))"
+    )
     for href in links:
         if href.startswith("/beheer/"):
             continue  # Django's own admin is outside our templates

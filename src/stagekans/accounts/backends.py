@@ -11,10 +11,15 @@ from stagekans.accounts.models import User
 class UsernameOrEmailBackend(ModelBackend):
     """Log in with the username or the e-mail address."""
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> User | None:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         if username and "@" in username:
             match = User.objects.filter(email__iexact=username).first()
             if match is not None:
                 username = match.username
-        return super().authenticate(request, username=username, password=password, **kwargs)  # type: ignore[return-value]
+        return super().authenticate(request, username=username, password=password, **kwargs)

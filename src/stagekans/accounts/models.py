@@ -10,7 +10,9 @@ class User(AbstractUser):
 
     email = models.EmailField(_("e-mailadres"), unique=True)
     preferred_language = models.CharField(
-        _("voorkeurstaal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")],
+        _("voorkeurstaal"),
+        max_length=5,
+        choices=[("nl", "Nederlands"), ("en", "English")],
         default="nl",
     )
 

@@ -147,8 +147,6 @@ def sync_roles(apps: Any) -> None:
         for dotted in definition.permissions:
             app_label, codename = dotted.split(".")
             perms.append(
-                permission_model.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(perms)

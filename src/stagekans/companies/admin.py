@@ -5,14 +5,14 @@ from stagekans.companies.models import Company, Location, Trainer
 from stagekans.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 
-class LocationInline(admin.TabularInline):  # type: ignore[type-arg]
+class LocationInline(admin.TabularInline):
     model = Location
     extra = 0
     can_delete = False
     readonly_fields = ("name", "street", "house_number", "postcode", "place", "province")
     fields = readonly_fields
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 

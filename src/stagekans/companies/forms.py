@@ -10,8 +10,12 @@ from stagekans.education.models import Sector
 
 
 class CompanyForm(StyledFormMixin, forms.Form):
-    kvk_number = forms.CharField(label=_("KvK-nummer"), max_length=12, validators=[validate_kvk],
-                                 help_text=_("8 cijfers, zoals op het uittreksel van de KvK."))
+    kvk_number = forms.CharField(
+        label=_("KvK-nummer"),
+        max_length=12,
+        validators=[validate_kvk],
+        help_text=_("8 cijfers, zoals op het uittreksel van de KvK."),
+    )
     name = forms.CharField(label=_("Naam"), max_length=200)
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     size_class = forms.ChoiceField(label=_("Grootteklasse"), choices=SizeClass.choices)
@@ -23,6 +27,10 @@ class LocationForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Naam vestiging"), max_length=200, required=False)
     street = forms.CharField(label=_("Straat"), max_length=200)
     house_number = forms.CharField(label=_("Huisnummer"), max_length=20)
-    postcode = forms.CharField(label=_("Postcode"), max_length=7, validators=[validate_postcode],
-                               help_text=_("Bijvoorbeeld 3511 AB."))
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=7,
+        validators=[validate_postcode],
+        help_text=_("Bijvoorbeeld 3511 AB."),
+    )
     place = forms.CharField(label=_("Plaats"), max_length=100)

@@ -19,11 +19,16 @@ class SizeClass(models.TextChoices):
 class Company(models.Model):
     """A learning company (leerbedrijf), identified by its KvK number."""
 
-    kvk_number = models.CharField(_("KvK-nummer"), max_length=8, unique=True,
-                                  validators=[validate_kvk])
+    kvk_number = models.CharField(
+        _("KvK-nummer"), max_length=8, unique=True, validators=[validate_kvk]
+    )
     name = models.CharField(_("naam"), max_length=200)
-    sbi_code = models.CharField(_("SBI-code"), max_length=10, blank=True,
-                                help_text=_("Standaard Bedrijfsindeling van het CBS, bv. 86.10"))
+    sbi_code = models.CharField(
+        _("SBI-code"),
+        max_length=10,
+        blank=True,
+        help_text=_("Standaard Bedrijfsindeling van het CBS, bv. 86.10"),
+    )
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     size_class = models.CharField(_("grootteklasse"), max_length=10, choices=SizeClass.choices)
     website = models.URLField(_("website"), blank=True)
@@ -41,8 +46,9 @@ class Company(models.Model):
 class Location(models.Model):
     """An address where a company trains students (vestiging)."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="locations",
-                                verbose_name=_("leerbedrijf"))
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="locations", verbose_name=_("leerbedrijf")
+    )
     name = models.CharField(_("naam vestiging"), max_length=200, blank=True)
     street = models.CharField(_("straat"), max_length=200)
     house_number = models.CharField(_("huisnummer"), max_length=20)
@@ -65,10 +71,15 @@ class Location(models.Model):
 class Trainer(models.Model):
     """A praktijkopleider or company administrator: a user linked to one company."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="trainer", verbose_name=_("gebruiker"))
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="trainers",
-                                verbose_name=_("leerbedrijf"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="trainer",
+        verbose_name=_("gebruiker"),
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="trainers", verbose_name=_("leerbedrijf")
+    )
     is_company_admin = models.BooleanField(_("bedrijfsbeheerder"), default=False)
 
     class Meta:

@@ -24,12 +24,22 @@ def register_company(
     sbi_code: str = "",
     website: str = "",
 ) -> Company:
-    company = Company(kvk_number=normalise_kvk(kvk_number), name=name.strip(), sector=sector,
-                      size_class=size_class, sbi_code=sbi_code.strip(), website=website.strip())
+    company = Company(
+        kvk_number=normalise_kvk(kvk_number),
+        name=name.strip(),
+        sector=sector,
+        size_class=size_class,
+        sbi_code=sbi_code.strip(),
+        website=website.strip(),
+    )
     company.full_clean()
     company.save()
-    record(actor=acting_user, event=AuditEvent.COMPANY_CREATED, obj=company,
-           details={"kvk_number": company.kvk_number})
+    record(
+        actor=acting_user,
+        event=AuditEvent.COMPANY_CREATED,
+        obj=company,
+        details={"kvk_number": company.kvk_number},
+    )
     return company
 
 
@@ -45,8 +55,12 @@ def update_company(*, acting_user: Any, company: Company, **changes: Any) -> Com
         setattr(company, field, value.strip() if isinstance(value, str) else value)
     company.full_clean()
     company.save()
-    record(actor=acting_user, event=AuditEvent.COMPANY_UPDATED, obj=company,
-           details={"before": before, "after": changes})
+    record(
+        actor=acting_user,
+        event=AuditEvent.COMPANY_UPDATED,
+        obj=company,
+        details={"before": before, "after": changes},
+    )
     return company
 
 
@@ -61,16 +75,28 @@ def add_location(
     place: str,
     name: str = "",
 ) -> Location:
-    location = Location(company=company, name=name.strip(), street=street.strip(),
-                        house_number=house_number.strip(), postcode=normalise_postcode(postcode),
-                        place=place.strip(), province="", latitude=0.0, longitude=0.0)
+    location = Location(
+        company=company,
+        name=name.strip(),
+        street=street.strip(),
+        house_number=house_number.strip(),
+        postcode=normalise_postcode(postcode),
+        place=place.strip(),
+        province="",
+        latitude=0.0,
+        longitude=0.0,
+    )
     location.full_clean(exclude=["province", "latitude", "longitude"])
     located = locate(postcode=location.postcode, place=place)
     location.place, location.province = located.place, located.province
     location.latitude, location.longitude = located.latitude, located.longitude
     location.save()
-    record(actor=acting_user, event=AuditEvent.LOCATION_CREATED, obj=location,
-           details={"company": company.pk, "postcode": location.postcode})
+    record(
+        actor=acting_user,
+        event=AuditEvent.LOCATION_CREATED,
+        obj=location,
+        details={"company": company.pk, "postcode": location.postcode},
+    )
     return location
 
 
@@ -79,6 +105,10 @@ def add_trainer(
     *, acting_user: Any, company: Company, user: Any, is_company_admin: bool = False
 ) -> Trainer:
     trainer = Trainer.objects.create(user=user, company=company, is_company_admin=is_company_admin)
-    record(actor=acting_user, event=AuditEvent.TRAINER_ADDED, obj=company,
-           details={"user": user.pk, "is_company_admin": is_company_admin})
+    record(
+        actor=acting_user,
+        event=AuditEvent.TRAINER_ADDED,
+        obj=company,
+        details={"user": user.pk, "is_company_admin": is_company_admin},
+    )
     return trainer

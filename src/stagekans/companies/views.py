@@ -23,8 +23,11 @@ def company_list(request: HttpRequest) -> HttpResponse:
     if q:
         companies = companies.filter(Q(name__icontains=q) | Q(kvk_number=q))
     page = Paginator(companies, 25).get_page(request.GET.get("page"))
-    return render(request, "companies/company_list.html",
-                  {"page_obj": page, "q": q, "query_string": f"q={q}" if q else ""})
+    return render(
+        request,
+        "companies/company_list.html",
+        {"page_obj": page, "q": q, "query_string": f"q={q}" if q else ""},
+    )
 
 
 @login_required
@@ -37,7 +40,9 @@ def company_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Leerbedrijf %(name)s is geregistreerd.") % {"name": company})
+            messages.success(
+                request, _("Leerbedrijf %(name)s is geregistreerd.") % {"name": company}
+            )
             return redirect("companies:company_detail", pk=company.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "companies/company_form.html", {"form": form}, status=status)
@@ -47,12 +52,16 @@ def company_create(request: HttpRequest) -> HttpResponse:
 @permission_required("companies.view_company", raise_exception=True)
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(selectors.companies_visible_to(request.user), pk=pk)
-    return render(request, "companies/company_detail.html", {
-        "company": company,
-        "locations": selectors.locations_of(company),
-        "trainers": company.trainers.select_related("user"),
-        "recognitions": recognitions_visible_to(request.user).filter(company=company),
-    })
+    return render(
+        request,
+        "companies/company_detail.html",
+        {
+            "company": company,
+            "locations": selectors.locations_of(company),
+            "trainers": company.trainers.select_related("user"),
+            "recognitions": recognitions_visible_to(request.user).filter(company=company),
+        },
+    )
 
 
 @login_required
@@ -69,5 +78,6 @@ def location_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("De vestiging is toegevoegd."))
             return redirect("companies:company_detail", pk=company.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "companies/location_form.html", {"form": form, "company": company},
-                  status=status)
+    return render(
+        request, "companies/location_form.html", {"form": form, "company": company}, status=status
+    )

@@ -13,12 +13,17 @@ from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin):
     created_event: AuditEvent
     updated_event: AuditEvent
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm,  # type: ignore[type-arg]
-                   change: bool) -> None:
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: models.Model,
+        form: ModelForm,
+        change: bool,
+    ) -> None:
         super().save_model(request, obj, form, change)
         record(
             actor=request.user,
@@ -28,7 +33,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     """Shown for inspection only; changes go through the portal's services."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

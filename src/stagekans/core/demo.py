@@ -70,10 +70,26 @@ QUALIFICATIONS: list[tuple[str, str, int, Sector]] = [
     ("25519", "Allround schoonheidsspecialist", 3, Sector.VAKMANSCHAP),
 ]
 
-SCHOOL_NAMES = ["ROC {place}", "{place} College", "Vakcollege {place}", "MBO {place}",
-                "Techniek College {place}", "Zorgacademie {place}"]
-COMPANY_SUFFIXES = ["B.V.", "Zorggroep", "Techniek", "Installatie", "Groep", "& Zn.",
-                    "Logistiek", "Catering", "ICT", "Administratie"]
+SCHOOL_NAMES = [
+    "ROC {place}",
+    "{place} College",
+    "Vakcollege {place}",
+    "MBO {place}",
+    "Techniek College {place}",
+    "Zorgacademie {place}",
+]
+COMPANY_SUFFIXES = [
+    "B.V.",
+    "Zorggroep",
+    "Techniek",
+    "Installatie",
+    "Groep",
+    "& Zn.",
+    "Logistiek",
+    "Catering",
+    "ICT",
+    "Administratie",
+]
 
 
 @dataclass
@@ -108,9 +124,11 @@ class DemoBuilder:
 
         candidates = self.places
         if near is not None:
-            candidates = [p for p in self.places
-                          if haversine_km(p.latitude, p.longitude, near.latitude, near.longitude)
-                          <= max_km] or [near]
+            candidates = [
+                p
+                for p in self.places
+                if haversine_km(p.latitude, p.longitude, near.latitude, near.longitude) <= max_km
+            ] or [near]
         weights = [p.population for p in candidates]
         return self.rng.choices(candidates, weights=weights, k=1)[0]
 
@@ -124,11 +142,15 @@ class DemoBuilder:
                 pc4 = f"{next_pc4:04d}"
                 next_pc4 += 1
                 codes.append(pc4)
-                areas.append(PostcodeArea(
-                    pc4=pc4, place=place.name, province=place.province,
-                    latitude=round(place.latitude + self.rng.uniform(-0.01, 0.01), 5),
-                    longitude=round(place.longitude + self.rng.uniform(-0.015, 0.015), 5),
-                ))
+                areas.append(
+                    PostcodeArea(
+                        pc4=pc4,
+                        place=place.name,
+                        province=place.province,
+                        latitude=round(place.latitude + self.rng.uniform(-0.01, 0.01), 5),
+                        longitude=round(place.longitude + self.rng.uniform(-0.015, 0.015), 5),
+                    )
+                )
             self._pc4[place.name] = codes
         PostcodeArea.objects.bulk_create(areas, ignore_conflicts=True)
 
@@ -156,7 +178,8 @@ class DemoBuilder:
         self._ensure_postcodes()
         qualifications = [
             education_services.create_qualification(
-                acting_user=None, crebo=crebo, title=title, niveau=niveau, sector=sector)
+                acting_user=None, crebo=crebo, title=title, niveau=niveau, sector=sector
+            )
             for crebo, title, niveau, sector in QUALIFICATIONS
         ]
         schools = self._schools(qualifications)
@@ -175,15 +198,19 @@ class DemoBuilder:
         for index, place in enumerate(chosen):
             name = self.rng.choice(SCHOOL_NAMES).format(place=place.name)
             school = education_services.create_school(
-                acting_user=None, name=name, brin=self.brin(index), place=place.name)
+                acting_user=None, name=name, brin=self.brin(index), place=place.name
+            )
             offered = self.rng.sample(qualifications, k=min(10, len(qualifications)))
             for qualification in offered:
                 for leerweg in (Leerweg.BOL, Leerweg.BBL):
                     if leerweg == Leerweg.BBL and self.rng.random() < 0.5:
                         continue
                     education_services.create_programme(
-                        acting_user=None, school=school, qualification=qualification,
-                        leerweg=leerweg)
+                        acting_user=None,
+                        school=school,
+                        qualification=qualification,
+                        leerweg=leerweg,
+                    )
             schools.append(school)
         return schools
 
@@ -196,15 +223,20 @@ class DemoBuilder:
             school_place = next(p for p in self.places if p.name == school.place)
             home = self._weighted_place(near=school_place, max_km=35)
             age_days = self.rng.randint(16 * 365, 23 * 365)
-            students.append(education_services.enrol_student(
-                acting_user=None, school=school,
-                programme=self.rng.choice(programmes[school.pk]),
-                student_number=f"{100000 + index}",
-                given_name=self.fake.first_name(), family_name=self.fake.last_name(),
-                cohort=self.rng.choice([today.year - 2, today.year - 1, today.year]),
-                date_of_birth=today - dt.timedelta(days=age_days),
-                postcode=self.postcode_in(home), place=home.name,
-            ))
+            students.append(
+                education_services.enrol_student(
+                    acting_user=None,
+                    school=school,
+                    programme=self.rng.choice(programmes[school.pk]),
+                    student_number=f"{100000 + index}",
+                    given_name=self.fake.first_name(),
+                    family_name=self.fake.last_name(),
+                    cohort=self.rng.choice([today.year - 2, today.year - 1, today.year]),
+                    date_of_birth=today - dt.timedelta(days=age_days),
+                    postcode=self.postcode_in(home),
+                    place=home.name,
+                )
+            )
         return students
 
     def _companies(self, qualifications: list[Qualification]) -> tuple[list[Company], int]:
@@ -218,59 +250,79 @@ class DemoBuilder:
         for _ in range(self.sizes.companies):
             sector = self.rng.choice(sectors)
             company = company_services.register_company(
-                acting_user=None, kvk_number=self.kvk(),
+                acting_user=None,
+                kvk_number=self.kvk(),
                 name=f"{self.fake.last_name()} {self.rng.choice(COMPANY_SUFFIXES)}",
-                sector=sector, size_class=self.rng.choice(SizeClass.values),
+                sector=sector,
+                size_class=self.rng.choice(SizeClass.values),
             )
             for _ in range(self.rng.choice([1, 1, 1, 2])):
                 place = self._weighted_place()
                 company_services.add_location(
-                    acting_user=None, company=company, street=self.fake.street_name(),
-                    house_number=str(self.rng.randint(1, 250)), postcode=self.postcode_in(place),
+                    acting_user=None,
+                    company=company,
+                    street=self.fake.street_name(),
+                    house_number=str(self.rng.randint(1, 250)),
+                    postcode=self.postcode_in(place),
                     place=place.name,
                 )
             pool = by_sector[sector]
             for qualification in self.rng.sample(pool, k=min(len(pool), self.rng.randint(1, 3))):
                 recognition = register_services.request_recognition(
-                    acting_user=None, company=company, qualification=qualification,
-                    reason="Aanvraag door leerbedrijf (demo).")
+                    acting_user=None,
+                    company=company,
+                    qualification=qualification,
+                    reason="Aanvraag door leerbedrijf (demo).",
+                )
                 recognitions += 1
                 roll = self.rng.random()
                 if roll < 0.85:
                     start = today - dt.timedelta(days=self.rng.randint(0, 3 * 365))
                     register_services.grant_recognition(
-                        acting_user=None, recognition=recognition, valid_from=start,
-                        reason="Voldoet aan de vijf erkenningsvoorwaarden (demo).")
+                        acting_user=None,
+                        recognition=recognition,
+                        valid_from=start,
+                        reason="Voldoet aan de vijf erkenningsvoorwaarden (demo).",
+                    )
                 elif roll < 0.92:
                     start = today - dt.timedelta(days=4 * 365 + self.rng.randint(5, 200))
                     register_services.grant_recognition(
-                        acting_user=None, recognition=recognition, valid_from=start,
-                        reason="Voldoet aan de vijf erkenningsvoorwaarden (demo).")
-                    register_services.expire_recognition(acting_user=None,
-                                                         recognition=recognition)
+                        acting_user=None,
+                        recognition=recognition,
+                        valid_from=start,
+                        reason="Voldoet aan de vijf erkenningsvoorwaarden (demo).",
+                    )
+                    register_services.expire_recognition(acting_user=None, recognition=recognition)
             companies.append(company)
         return companies, recognitions
 
-    def _logins(self, schools: list[School], students: list[Any],
-                companies: list[Company]) -> list[tuple[str, str, str]]:
+    def _logins(
+        self, schools: list[School], students: list[Any], companies: list[Company]
+    ) -> list[tuple[str, str, str]]:
         logins = []
         for role, username, label in DEMO_LOGINS:
             first, last = self.fake.first_name(), self.fake.last_name()
             if role == Role.STUDENT and students:
                 first, last = students[0].given_name, students[0].family_name
             user: User = create_user(
-                acting_user=None, username=username, email=f"{username}@demo.stagekans.nl",
-                password=DEMO_PASSWORD, role=role, first_name=first, last_name=last)
+                acting_user=None,
+                username=username,
+                email=f"{username}@demo.stagekans.nl",
+                password=DEMO_PASSWORD,
+                role=role,
+                first_name=first,
+                last_name=last,
+            )
             if role == Role.STUDENT and students:
                 student = students[0]
                 student.user = user
                 student.save(update_fields=["user"])
             elif role == Role.SCHOOL_STAFF:
-                education_services.add_school_staff(acting_user=None, school=schools[0],
-                                                    user=user)
+                education_services.add_school_staff(acting_user=None, school=schools[0], user=user)
             elif role == Role.COMPANY_TRAINER:
                 company = next((c for c in companies if c.recognitions.exists()), companies[0])
-                company_services.add_trainer(acting_user=None, company=company, user=user,
-                                             is_company_admin=True)
+                company_services.add_trainer(
+                    acting_user=None, company=company, user=user, is_company_admin=True
+                )
             logins.append((label, username, DEMO_PASSWORD))
         return logins

@@ -8,6 +8,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+_WIDGET_CLASSES: dict[str, str] = {
+    "Select": "utrecht-select utrecht-select--html-select",
+    "SelectMultiple": "utrecht-select utrecht-select--html-select",
+    "Textarea": "utrecht-textarea utrecht-textarea--html-textarea",
+    "CheckboxInput": "utrecht-checkbox utrecht-checkbox--html-input",
+    "CheckboxSelectMultiple": "sk-checkboxes",
+    "RadioSelect": "sk-radios",
+    "ClearableFileInput": "sk-file",
+    "FileInput": "sk-file",
+}
+
+
 class StyledFormMixin:
     """Adds the NL Design System class to each widget and aria-describedby for errors/help."""
 
@@ -15,12 +27,9 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
-            css = {
-                forms.Select: "utrecht-select utrecht-select--html-select",
-                forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
-                forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
-                forms.CheckboxSelectMultiple: "sk-checkboxes",
-            }.get(type(widget), "utrecht-textbox utrecht-textbox--html-input")
+            css = _WIDGET_CLASSES.get(
+                type(widget).__name__, "utrecht-textbox utrecht-textbox--html-input"
+            )
             widget.attrs.setdefault("class", css)
             auto_id = self[name].auto_id  # type: ignore[index]
             described = []

@@ -42,7 +42,10 @@ def validate_brin(value: str) -> None:
         stdnum_brin.validate(value)
     except StdnumError as exc:
         raise ValidationError(
-            _("De BRIN-code is ongeldig: gebruik 2 cijfers en 2 letters, zoals 25LJ (u gaf: %(value)s)."),
+            _(
+                "De BRIN-code is ongeldig: gebruik 2 cijfers en 2 letters, zoals 25LJ "
+                "(u gaf: %(value)s)."
+            ),
             code="invalid_brin",
             params={"value": value},
         ) from exc
@@ -68,7 +71,10 @@ def validate_postcode(value: str) -> None:
         stdnum_postcode.validate(value)
     except StdnumError as exc:
         raise ValidationError(
-            _("De postcode is ongeldig: gebruik 4 cijfers en 2 letters, zoals 3511 AB (u gaf: %(value)s)."),
+            _(
+                "De postcode is ongeldig: gebruik 4 cijfers en 2 letters, zoals 3511 AB "
+                "(u gaf: %(value)s)."
+            ),
             code="invalid_postcode",
             params={"value": value},
         ) from exc

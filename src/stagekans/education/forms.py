@@ -16,13 +16,21 @@ class StudentForm(StyledFormMixin, forms.Form):
     family_name = forms.CharField(label=_("Achternaam"), max_length=150)
     student_number = forms.CharField(label=_("Studentnummer"), max_length=20)
     programme = forms.ModelChoiceField(label=_("Opleiding"), queryset=Programme.objects.none())
-    cohort = forms.IntegerField(label=_("Cohort"), min_value=2000, max_value=2100,
-                                help_text=_("Het jaar waarin de student begon, bv. 2025."))
-    date_of_birth = forms.DateField(label=_("Geboortedatum"),
-                                    widget=forms.DateInput(attrs={"type": "date"}))
-    postcode = forms.CharField(label=_("Postcode woonadres"), max_length=7,
-                               validators=[validate_postcode],
-                               help_text=_("Alleen voor de reisafstand; bv. 3511 AB."))
+    cohort = forms.IntegerField(
+        label=_("Cohort"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Het jaar waarin de student begon, bv. 2025."),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Geboortedatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    postcode = forms.CharField(
+        label=_("Postcode woonadres"),
+        max_length=7,
+        validators=[validate_postcode],
+        help_text=_("Alleen voor de reisafstand; bv. 3511 AB."),
+    )
     place = forms.CharField(label=_("Woonplaats"), max_length=100)
 
     def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:

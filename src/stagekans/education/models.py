@@ -33,7 +33,8 @@ class Qualification(models.Model):
     crebo = models.CharField(_("crebocode"), max_length=5, unique=True, validators=[validate_crebo])
     title = models.CharField(_("naam"), max_length=200)
     niveau = models.PositiveSmallIntegerField(
-        _("niveau"), validators=[MinValueValidator(1), MaxValueValidator(4)],
+        _("niveau"),
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
         choices=[(n, str(n)) for n in range(1, 5)],
     )
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
@@ -72,10 +73,15 @@ class School(models.Model):
 class Programme(models.Model):
     """A qualification offered by a school in a leerweg (BOL/BBL)."""
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="programmes",
-                               verbose_name=_("school"))
-    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT,
-                                      related_name="programmes", verbose_name=_("kwalificatie"))
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("school")
+    )
+    qualification = models.ForeignKey(
+        Qualification,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("kwalificatie"),
+    )
     leerweg = models.CharField(_("leerweg"), max_length=3, choices=Leerweg.choices)
 
     class Meta:
@@ -95,10 +101,15 @@ class Programme(models.Model):
 class SchoolStaff(models.Model):
     """Links a user to the school whose students they may see."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="school_staff", verbose_name=_("gebruiker"))
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff",
-                               verbose_name=_("school"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="school_staff",
+        verbose_name=_("gebruiker"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="staff", verbose_name=_("school")
+    )
     function = models.CharField(_("functie"), max_length=100, default="stagecoördinator")
 
     class Meta:
@@ -112,13 +123,20 @@ class SchoolStaff(models.Model):
 class Student(models.Model):
     """An mbo student. Minimal personal data; never a BSN."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="student",
-                                verbose_name=_("gebruiker"))
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="students",
-                               verbose_name=_("school"))
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="students",
-                                  verbose_name=_("opleiding"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="student",
+        verbose_name=_("gebruiker"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="students", verbose_name=_("school")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="students", verbose_name=_("opleiding")
+    )
     student_number = models.CharField(_("studentnummer"), max_length=20)
     given_name = models.CharField(_("roepnaam"), max_length=100)
     family_name = models.CharField(_("achternaam"), max_length=150)
@@ -126,8 +144,9 @@ class Student(models.Model):
         _("cohort"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     date_of_birth = models.DateField(_("geboortedatum"))
-    postcode = models.CharField(_("postcode woonadres"), max_length=7,
-                                validators=[validate_postcode])
+    postcode = models.CharField(
+        _("postcode woonadres"), max_length=7, validators=[validate_postcode]
+    )
     latitude = models.FloatField(_("breedtegraad"))
     longitude = models.FloatField(_("lengtegraad"))
 
@@ -136,8 +155,9 @@ class Student(models.Model):
         verbose_name_plural = _("studenten")
         ordering = ["family_name", "given_name"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "student_number"],
-                                    name="student_number_unique_per_school"),
+            models.UniqueConstraint(
+                fields=["school", "student_number"], name="student_number_unique_per_school"
+            ),
         ]
         indexes = [models.Index(fields=["school", "cohort"])]
         permissions = [

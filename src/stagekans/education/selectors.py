@@ -56,6 +56,8 @@ def qualifications() -> QuerySet[Qualification]:
 def own_student_profile(user: Any) -> Student | None:
     if not user.is_authenticated:
         return None
-    return Student.objects.select_related("school", "programme__qualification").filter(
-        user=user
-    ).first()
+    return (
+        Student.objects.select_related("school", "programme__qualification")
+        .filter(user=user)
+        .first()
+    )

@@ -28,12 +28,17 @@ from stagekans.geo.services import locate
 def create_qualification(
     *, acting_user: Any, crebo: str, title: str, niveau: int, sector: str
 ) -> Qualification:
-    qualification = Qualification(crebo=str(crebo).strip(), title=title.strip(), niveau=niveau,
-                                  sector=sector)
+    qualification = Qualification(
+        crebo=str(crebo).strip(), title=title.strip(), niveau=niveau, sector=sector
+    )
     qualification.full_clean()
     qualification.save()
-    record(actor=acting_user, event=AuditEvent.QUALIFICATION_CREATED, obj=qualification,
-           details={"crebo": qualification.crebo})
+    record(
+        actor=acting_user,
+        event=AuditEvent.QUALIFICATION_CREATED,
+        obj=qualification,
+        details={"crebo": qualification.crebo},
+    )
     return qualification
 
 
@@ -42,12 +47,17 @@ def create_school(*, acting_user: Any, name: str, brin: str, place: str) -> Scho
     found = find_place(place)
     if found is None:
         raise ValidationError({"place": _("Plaats '%(place)s' is niet bekend.") % {"place": place}})
-    school = School(name=name.strip(), brin=normalise_brin(brin), place=found.name,
-                    province=found.province)
+    school = School(
+        name=name.strip(), brin=normalise_brin(brin), place=found.name, province=found.province
+    )
     school.full_clean()
     school.save()
-    record(actor=acting_user, event=AuditEvent.SCHOOL_CREATED, obj=school,
-           details={"brin": school.brin})
+    record(
+        actor=acting_user,
+        event=AuditEvent.SCHOOL_CREATED,
+        obj=school,
+        details={"brin": school.brin},
+    )
     return school
 
 
@@ -58,8 +68,12 @@ def create_programme(
     programme = Programme(school=school, qualification=qualification, leerweg=Leerweg(leerweg))
     programme.full_clean()
     programme.save()
-    record(actor=acting_user, event=AuditEvent.PROGRAMME_CREATED, obj=programme,
-           details={"school": school.pk, "crebo": qualification.crebo, "leerweg": leerweg})
+    record(
+        actor=acting_user,
+        event=AuditEvent.PROGRAMME_CREATED,
+        obj=programme,
+        details={"school": school.pk, "crebo": qualification.crebo, "leerweg": leerweg},
+    )
     return programme
 
 
@@ -68,8 +82,12 @@ def add_school_staff(
     *, acting_user: Any, school: School, user: Any, function: str = "stagecoördinator"
 ) -> SchoolStaff:
     staff = SchoolStaff.objects.create(user=user, school=school, function=function)
-    record(actor=acting_user, event=AuditEvent.SCHOOL_STAFF_ADDED, obj=school,
-           details={"user": user.pk, "function": function})
+    record(
+        actor=acting_user,
+        event=AuditEvent.SCHOOL_STAFF_ADDED,
+        obj=school,
+        details={"user": user.pk, "function": function},
+    )
     return staff
 
 
@@ -94,17 +112,28 @@ def enrol_student(
     if date_of_birth > dt.date.today():
         raise ValidationError({"date_of_birth": _("De geboortedatum ligt in de toekomst.")})
     student = Student(
-        user=user, school=school, programme=programme, student_number=student_number.strip(),
-        given_name=given_name.strip(), family_name=family_name.strip(), cohort=cohort,
-        date_of_birth=date_of_birth, postcode=normalise_postcode(postcode), latitude=0.0,
+        user=user,
+        school=school,
+        programme=programme,
+        student_number=student_number.strip(),
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        cohort=cohort,
+        date_of_birth=date_of_birth,
+        postcode=normalise_postcode(postcode),
+        latitude=0.0,
         longitude=0.0,
     )
     student.full_clean(exclude=["latitude", "longitude"])
     located = locate(postcode=student.postcode, place=place)
     student.latitude, student.longitude = located.latitude, located.longitude
     student.save()
-    record(actor=acting_user, event=AuditEvent.STUDENT_CREATED, obj=student,
-           details={"school": school.pk, "programme": programme.pk, "cohort": cohort})
+    record(
+        actor=acting_user,
+        event=AuditEvent.STUDENT_CREATED,
+        obj=student,
+        details={"school": school.pk, "programme": programme.pk, "cohort": cohort},
+    )
     return student
 
 

@@ -30,8 +30,11 @@ def school_list(request: HttpRequest) -> HttpResponse:
 @permission_required("education.view_school", raise_exception=True)
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     school = get_object_or_404(selectors.schools_visible_to(request.user), pk=pk)
-    return render(request, "education/school_detail.html",
-                  {"school": school, **selectors.school_overview(school)})
+    return render(
+        request,
+        "education/school_detail.html",
+        {"school": school, **selectors.school_overview(school)},
+    )
 
 
 @login_required
@@ -45,10 +48,16 @@ def student_list(request: HttpRequest, pk: int) -> HttpResponse:
             Q(family_name__icontains=q) | Q(given_name__icontains=q) | Q(student_number=q)
         )
     page = Paginator(students, 25).get_page(request.GET.get("page"))
-    return render(request, "education/student_list.html", {
-        "school": school, "page_obj": page, "q": q,
-        "query_string": f"q={q}" if q else "",
-    })
+    return render(
+        request,
+        "education/student_list.html",
+        {
+            "school": school,
+            "page_obj": page,
+            "q": q,
+            "query_string": f"q={q}" if q else "",
+        },
+    )
 
 
 @login_required
@@ -67,15 +76,18 @@ def student_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(name)s is ingeschreven.") % {"name": student})
             return redirect("education:student_detail", pk=student.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "education/student_form.html", {"school": school, "form": form},
-                  status=status)
+    return render(
+        request, "education/student_form.html", {"school": school, "form": form}, status=status
+    )
 
 
 @login_required
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    if not (user.has_perm("education.view_student")
-            or user.has_perm("education.view_own_student_profile")):
+    if not (
+        user.has_perm("education.view_student")
+        or user.has_perm("education.view_own_student_profile")
+    ):
         raise PermissionDenied
     student = get_object_or_404(selectors.students_visible_to(user), pk=pk)
     services.record_student_view(acting_user=user, student=student)

@@ -4,6 +4,6 @@ from stagekans.geo.models import PostcodeArea
 
 
 @admin.register(PostcodeArea)
-class PostcodeAreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PostcodeAreaAdmin(admin.ModelAdmin):
     list_display = ("pc4", "place", "province")
     search_fields = ("pc4", "place")

@@ -34,12 +34,18 @@ def locate(*, postcode: str, place: str) -> Located:
     found = find_place(place)
     if found is None:
         raise ValidationError(
-            {"place": _("Plaats '%(place)s' is niet bekend. Kies een Nederlandse plaats.")
-             % {"place": place}}
+            {
+                "place": _("Plaats '%(place)s' is niet bekend. Kies een Nederlandse plaats.")
+                % {"place": place}
+            }
         )
     PostcodeArea.objects.get_or_create(
         pc4=postcode[:4],
-        defaults={"place": found.name, "province": found.province,
-                  "latitude": found.latitude, "longitude": found.longitude},
+        defaults={
+            "place": found.name,
+            "province": found.province,
+            "latitude": found.latitude,
+            "longitude": found.longitude,
+        },
     )
     return Located(postcode, found.name, found.province, found.latitude, found.longitude)

@@ -4,14 +4,14 @@ from stagekans.core.admin import ReadOnlyAdmin
 from stagekans.register.models import Recognition, RecognitionStatusChange
 
 
-class HistoryInline(admin.TabularInline):  # type: ignore[type-arg]
+class HistoryInline(admin.TabularInline):
     model = RecognitionStatusChange
     extra = 0
     can_delete = False
     readonly_fields = ("at", "status", "reason", "actor")
     fields = readonly_fields
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 

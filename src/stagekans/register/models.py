@@ -15,10 +15,18 @@ class Recognition(models.Model):
     `status` points at the latest history row; only register.services change either.
     """
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="recognitions",
-                                verbose_name=_("leerbedrijf"))
-    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT,
-                                      related_name="recognitions", verbose_name=_("kwalificatie"))
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+        verbose_name=_("leerbedrijf"),
+    )
+    qualification = models.ForeignKey(
+        Qualification,
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+        verbose_name=_("kwalificatie"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=RecognitionStatus.choices)
     valid_from = models.DateField(_("geldig vanaf"), null=True, blank=True)
     valid_until = models.DateField(_("geldig tot"), null=True, blank=True)
@@ -28,8 +36,9 @@ class Recognition(models.Model):
         verbose_name_plural = _("erkenningen")
         ordering = ["company__name", "qualification__title"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "qualification"],
-                                    name="recognition_unique_company_qualification"),
+            models.UniqueConstraint(
+                fields=["company", "qualification"], name="recognition_unique_company_qualification"
+            ),
             models.CheckConstraint(
                 condition=models.Q(valid_until__isnull=True)
                 | models.Q(valid_from__isnull=True)
@@ -38,7 +47,9 @@ class Recognition(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["qualification", "status", "valid_until"])]
-        permissions = [("manage_recognitions", _("Mag erkenningen aanvragen, verlenen en beëindigen"))]
+        permissions = [
+            ("manage_recognitions", _("Mag erkenningen aanvragen, verlenen en beëindigen"))
+        ]
 
     def __str__(self) -> str:
         return f"{self.company} — {self.qualification.crebo} ({self.get_status_display()})"
@@ -47,12 +58,19 @@ class Recognition(models.Model):
 class RecognitionStatusChange(models.Model):
     """Append-only history of a recognition's status. Rows are never updated or deleted."""
 
-    recognition = models.ForeignKey(Recognition, on_delete=models.PROTECT, related_name="history",
-                                    verbose_name=_("erkenning"))
+    recognition = models.ForeignKey(
+        Recognition, on_delete=models.PROTECT, related_name="history", verbose_name=_("erkenning")
+    )
     status = models.CharField(_("status"), max_length=20, choices=RecognitionStatus.choices)
     reason = models.TextField(_("reden"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+", verbose_name=_("door"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("door"),
+    )
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
 
     class Meta:
@@ -67,7 +85,7 @@ class RecognitionStatusChange(models.Model):
         # Integrity, not business logic: history rows are immutable once written.
         if self.pk is not None:
             raise ValueError("RecognitionStatusChange rows are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("RecognitionStatusChange rows are append-only")

@@ -21,7 +21,9 @@ def valid_recognitions(on: Any = None) -> QuerySet[Recognition]:
 
 
 def is_validly_recognised(company: Company, qualification_id: int, on: Any = None) -> bool:
-    return valid_recognitions(on).filter(company=company, qualification_id=qualification_id).exists()
+    return (
+        valid_recognitions(on).filter(company=company, qualification_id=qualification_id).exists()
+    )
 
 
 def recognitions_visible_to(user: Any) -> QuerySet[Recognition]:

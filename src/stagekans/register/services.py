@@ -58,8 +58,12 @@ def request_recognition(
     if recognition is None:
         recognition = Recognition(company=company, qualification=qualification, status="")
     _transition(recognition, RecognitionStatus.REQUESTED, acting_user=acting_user, reason=reason)
-    record(actor=acting_user, event=AuditEvent.RECOGNITION_REQUESTED, obj=recognition,
-           details={"company": company.pk, "crebo": qualification.crebo, "reason": reason})
+    record(
+        actor=acting_user,
+        event=AuditEvent.RECOGNITION_REQUESTED,
+        obj=recognition,
+        details={"company": company.pk, "crebo": qualification.crebo, "reason": reason},
+    )
     return recognition
 
 
@@ -78,9 +82,16 @@ def grant_recognition(
     recognition.valid_from = start
     recognition.valid_until = _add_years(start, RECOGNITION_PERIOD_YEARS)
     _transition(recognition, RecognitionStatus.RECOGNISED, acting_user=acting_user, reason=reason)
-    record(actor=acting_user, event=AuditEvent.RECOGNITION_GRANTED, obj=recognition,
-           details={"valid_from": start.isoformat(),
-                    "valid_until": recognition.valid_until.isoformat(), "reason": reason})
+    record(
+        actor=acting_user,
+        event=AuditEvent.RECOGNITION_GRANTED,
+        obj=recognition,
+        details={
+            "valid_from": start.isoformat(),
+            "valid_until": recognition.valid_until.isoformat(),
+            "reason": reason,
+        },
+    )
     return recognition
 
 
@@ -91,9 +102,17 @@ def expire_recognition(*, acting_user: Any, recognition: Recognition) -> Recogni
     today = timezone.localdate()
     if recognition.valid_until is None or recognition.valid_until > today:
         raise ValidationError(_("Deze erkenning is nog geldig en kan niet verlopen."))
-    _transition(recognition, RecognitionStatus.EXPIRED, acting_user=acting_user,
-                reason=_("Geldigheidsduur verstreken op %(date)s.")
-                % {"date": recognition.valid_until.isoformat()})
-    record(actor=acting_user, event=AuditEvent.RECOGNITION_EXPIRED, obj=recognition,
-           details={"valid_until": recognition.valid_until.isoformat()})
+    _transition(
+        recognition,
+        RecognitionStatus.EXPIRED,
+        acting_user=acting_user,
+        reason=_("Geldigheidsduur verstreken op %(date)s.")
+        % {"date": recognition.valid_until.isoformat()},
+    )
+    record(
+        actor=acting_user,
+        event=AuditEvent.RECOGNITION_EXPIRED,
+        obj=recognition,
+        details={"valid_until": recognition.valid_until.isoformat()},
+    )
     return recognition

@@ -23,20 +23,31 @@ def recognition_list(request: HttpRequest) -> HttpResponse:
     if status in RecognitionStatus.values:
         recognitions = recognitions.filter(status=status)
     page = Paginator(recognitions, 25).get_page(request.GET.get("page"))
-    return render(request, "register/recognition_list.html", {
-        "page_obj": page, "status": status, "statuses": RecognitionStatus.choices,
-        "query_string": f"status={status}" if status else "",
-    })
+    return render(
+        request,
+        "register/recognition_list.html",
+        {
+            "page_obj": page,
+            "status": status,
+            "statuses": RecognitionStatus.choices,
+            "query_string": f"status={status}" if status else "",
+        },
+    )
 
 
 @login_required
 @permission_required("register.view_recognition", raise_exception=True)
 def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recognition = get_object_or_404(selectors.recognitions_visible_to(request.user), pk=pk)
-    return render(request, "register/recognition_detail.html", {
-        "recognition": recognition, "history": selectors.history(recognition),
-        "form": DecisionForm(),
-    })
+    return render(
+        request,
+        "register/recognition_detail.html",
+        {
+            "recognition": recognition,
+            "history": selectors.history(recognition),
+            "form": DecisionForm(),
+        },
+    )
 
 
 @login_required
@@ -46,12 +57,15 @@ def recognition_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             recognition = services.request_recognition(
-                acting_user=request.user, company=form.cleaned_data["kvk_number"],
-                qualification=form.cleaned_data["crebo"], reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+                company=form.cleaned_data["kvk_number"],
+                qualification=form.cleaned_data["crebo"],
+                reason=form.cleaned_data["reason"],
             )
         except (ValidationError, TransitionNotAllowed) as error:
-            apply_service_errors(form, error if isinstance(error, ValidationError)
-                                 else ValidationError(str(error)))
+            apply_service_errors(
+                form, error if isinstance(error, ValidationError) else ValidationError(str(error))
+            )
         else:
             messages.success(request, _("De aanvraag is geregistreerd."))
             return redirect("register:recognition_detail", pk=recognition.pk)
@@ -67,13 +81,23 @@ def recognition_grant(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.grant_recognition(acting_user=request.user, recognition=recognition,
-                                       reason=form.cleaned_data["reason"])
+            services.grant_recognition(
+                acting_user=request.user,
+                recognition=recognition,
+                reason=form.cleaned_data["reason"],
+            )
         except TransitionNotAllowed as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("De erkenning is verleend voor vier jaar."))
         return redirect("register:recognition_detail", pk=recognition.pk)
-    return render(request, "register/recognition_detail.html", {
-        "recognition": recognition, "history": selectors.history(recognition), "form": form,
-    }, status=400)
+    return render(
+        request,
+        "register/recognition_detail.html",
+        {
+            "recognition": recognition,
+            "history": selectors.history(recognition),
+            "form": form,
+        },
+        status=400,
+    )

@@ -19,7 +19,9 @@ S = RecognitionStatus
 ALLOWED_TRANSITIONS: dict[RecognitionStatus | None, frozenset[RecognitionStatus]] = {
     None: frozenset({S.REQUESTED}),
     S.REQUESTED: frozenset({S.RECOGNISED}),
-    S.RECOGNISED: frozenset({S.RECOGNISED, S.REVOKED, S.EXPIRED}),  # recognised→recognised: reassessment
+    S.RECOGNISED: frozenset(
+        {S.RECOGNISED, S.REVOKED, S.EXPIRED}
+    ),  # recognised→recognised: reassessment
     S.EXPIRED: frozenset({S.REQUESTED}),
     S.REVOKED: frozenset({S.REQUESTED}),
 }

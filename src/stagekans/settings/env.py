@@ -24,7 +24,9 @@ class EnvVar:
 
 
 DECLARED: list[EnvVar] = [
-    EnvVar("DJANGO_SECRET_KEY", "insecure-dev-key-change-me", "Secret key; required in production."),
+    EnvVar(
+        "DJANGO_SECRET_KEY", "insecure-dev-key-change-me", "Secret key; required in production."
+    ),
     EnvVar("DJANGO_DEBUG", False, "Debug mode; never on in production.", bool),
     EnvVar("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names.", list),
     EnvVar(
@@ -37,7 +39,11 @@ DECLARED: list[EnvVar] = [
         "",
         "Task broker, e.g. redis://127.0.0.1:6379/0. Empty: tasks run in-process (embedded).",
     ),
-    EnvVar("CACHE_URL", "locmemcache://", "Cache, e.g. redis://127.0.0.1:6379/1 with several web processes."),
+    EnvVar(
+        "CACHE_URL",
+        "locmemcache://",
+        "Cache, e.g. redis://127.0.0.1:6379/1 with several web processes.",
+    ),
     EnvVar(
         "EMAIL_URL",
         "consolemail://",

@@ -6,7 +6,7 @@ from stagekans.settings.base import *  # noqa: F403
 from stagekans.settings.env import get
 
 DEBUG = False
-if SECRET_KEY == "insecure-dev-key-change-me":  # noqa: F405
+if SECRET_KEY == "insecure-dev-key-change-me":  # noqa: F405, S105
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 
 STORAGES["staticfiles"] = {  # noqa: F405

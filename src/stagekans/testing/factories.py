@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import factory
 
@@ -17,7 +17,7 @@ from stagekans.education.models import Leerweg, Programme, Qualification, School
 from stagekans.register import services as register_services
 from stagekans.register.models import Recognition
 
-PASSWORD = "Test-wachtwoord-2026"
+PASSWORD = "Test-wachtwoord-2026"  # noqa: S105 - test logins
 
 _BRIN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
@@ -149,31 +149,36 @@ class RecognitionFactory(ServiceFactory):
     valid_from = None
 
     @classmethod
-    def _create(cls, model_class: Any, *, granted: bool, valid_from: dt.date | None,
-                **kwargs: Any) -> Recognition:
+    def _create(
+        cls, model_class: Any, *, granted: bool, valid_from: dt.date | None, **kwargs: Any
+    ) -> Recognition:
         recognition = register_services.request_recognition(
-            acting_user=None, reason="Aanvraag (test)", **kwargs)
+            acting_user=None, reason="Aanvraag (test)", **kwargs
+        )
         if granted:
             recognition = register_services.grant_recognition(
-                acting_user=None, recognition=recognition, reason="Voldoet (test)",
-                valid_from=valid_from)
+                acting_user=None,
+                recognition=recognition,
+                reason="Voldoet (test)",
+                valid_from=valid_from,
+            )
         return recognition
 
 
 def school_staff_user(school: School, **kwargs: Any) -> User:
-    user = UserFactory(role=Role.SCHOOL_STAFF, **kwargs)
+    user = cast(User, UserFactory(role=Role.SCHOOL_STAFF, **kwargs))
     education_services.add_school_staff(acting_user=None, school=school, user=user)
     return user
 
 
 def trainer_user(company: Company, **kwargs: Any) -> User:
-    user = UserFactory(role=Role.COMPANY_TRAINER, **kwargs)
+    user = cast(User, UserFactory(role=Role.COMPANY_TRAINER, **kwargs))
     company_services.add_trainer(acting_user=None, company=company, user=user)
     return user
 
 
 def student_user(student: Student, **kwargs: Any) -> User:
-    user = UserFactory(role=Role.STUDENT, **kwargs)
+    user = cast(User, UserFactory(role=Role.STUDENT, **kwargs))
     student.user = user
     student.save(update_fields=["user"])
     return user

@@ -21,8 +21,12 @@ def test_every_role_is_a_group_with_exactly_its_permissions():
 def test_analyst_has_no_personal_data_permission():
     user = UserFactory(role=Role.ANALYST)
     assert user.has_perm("accounts.view_aggregates")
-    for perm in ("education.view_student", "education.view_all_students",
-                 "companies.view_company", "register.view_recognition"):
+    for perm in (
+        "education.view_student",
+        "education.view_all_students",
+        "companies.view_company",
+        "register.view_recognition",
+    ):
         assert not user.has_perm(perm)
 
 

@@ -36,8 +36,13 @@ def admin_user():
 
 def test_create_user(admin_user):
     before = AuditLog.objects.count()
-    user = account_services.create_user(acting_user=admin_user, username="nieuw",
-                                        email="nieuw@example.nl", password=None, role=Role.ANALYST)
+    user = account_services.create_user(
+        acting_user=admin_user,
+        username="nieuw",
+        email="nieuw@example.nl",
+        password=None,
+        role=Role.ANALYST,
+    )
     row = _only_event(before, AuditEvent.USER_CREATED, admin_user)
     assert row.object_id == str(user.pk) and row.details == {"role": "analyst"}
 
@@ -51,15 +56,17 @@ def test_set_role(admin_user):
 
 def test_create_qualification(admin_user):
     before = AuditLog.objects.count()
-    education_services.create_qualification(acting_user=admin_user, crebo="25655",
-                                            title="Verpleegkundige", niveau=4, sector="zorg")
+    education_services.create_qualification(
+        acting_user=admin_user, crebo="25655", title="Verpleegkundige", niveau=4, sector="zorg"
+    )
     _only_event(before, AuditEvent.QUALIFICATION_CREATED, admin_user)
 
 
 def test_create_school(admin_user):
     before = AuditLog.objects.count()
-    school = education_services.create_school(acting_user=admin_user, name="ROC Utrecht",
-                                              brin="25LJ", place="Utrecht")
+    school = education_services.create_school(
+        acting_user=admin_user, name="ROC Utrecht", brin="25LJ", place="Utrecht"
+    )
     _only_event(before, AuditEvent.SCHOOL_CREATED, admin_user)
     assert school.province == "UT"
 
@@ -67,8 +74,9 @@ def test_create_school(admin_user):
 def test_create_programme(admin_user):
     school, qualification = f.SchoolFactory(), f.QualificationFactory()
     before = AuditLog.objects.count()
-    education_services.create_programme(acting_user=admin_user, school=school,
-                                        qualification=qualification, leerweg="BBL")
+    education_services.create_programme(
+        acting_user=admin_user, school=school, qualification=qualification, leerweg="BBL"
+    )
     _only_event(before, AuditEvent.PROGRAMME_CREATED, admin_user)
 
 
@@ -83,9 +91,17 @@ def test_enrol_student(admin_user):
     programme = f.ProgrammeFactory()
     before = AuditLog.objects.count()
     student = education_services.enrol_student(
-        acting_user=admin_user, school=programme.school, programme=programme,
-        student_number="1", given_name="Sara", family_name="Bakker", cohort=2026,
-        date_of_birth=dt.date(2008, 1, 1), postcode="3511ab", place="Utrecht")
+        acting_user=admin_user,
+        school=programme.school,
+        programme=programme,
+        student_number="1",
+        given_name="Sara",
+        family_name="Bakker",
+        cohort=2026,
+        date_of_birth=dt.date(2008, 1, 1),
+        postcode="3511ab",
+        place="Utrecht",
+    )
     _only_event(before, AuditEvent.STUDENT_CREATED, admin_user)
     assert student.postcode == "3511 AB"
     assert 52.0 < student.latitude < 52.2
@@ -105,8 +121,13 @@ def test_student_view_by_staff_is_audited_but_own_view_is_not():
 
 def test_register_company(admin_user):
     before = AuditLog.objects.count()
-    company_services.register_company(acting_user=admin_user, kvk_number="1234 5678",
-                                      name="Zorggroep Noord", sector="zorg", size_class="250+")
+    company_services.register_company(
+        acting_user=admin_user,
+        kvk_number="1234 5678",
+        name="Zorggroep Noord",
+        sector="zorg",
+        size_class="250+",
+    )
     row = _only_event(before, AuditEvent.COMPANY_CREATED, admin_user)
     assert row.details == {"kvk_number": "12345678"}
 
@@ -122,8 +143,14 @@ def test_update_company(admin_user):
 def test_add_location(admin_user):
     company = f.CompanyFactory()
     before = AuditLog.objects.count()
-    company_services.add_location(acting_user=admin_user, company=company, street="Coolsingel",
-                                  house_number="40", postcode="3011 AD", place="Rotterdam")
+    company_services.add_location(
+        acting_user=admin_user,
+        company=company,
+        street="Coolsingel",
+        house_number="40",
+        postcode="3011 AD",
+        place="Rotterdam",
+    )
     _only_event(before, AuditEvent.LOCATION_CREATED, admin_user)
 
 
@@ -138,12 +165,16 @@ def test_recognition_services(admin_user):
     company, qualification = f.CompanyFactory(), f.QualificationFactory()
     before = AuditLog.objects.count()
     recognition = register_services.request_recognition(
-        acting_user=admin_user, company=company, qualification=qualification, reason="Aanvraag")
+        acting_user=admin_user, company=company, qualification=qualification, reason="Aanvraag"
+    )
     _only_event(before, AuditEvent.RECOGNITION_REQUESTED, admin_user)
     before = AuditLog.objects.count()
-    register_services.grant_recognition(acting_user=admin_user, recognition=recognition,
-                                        reason="Voldoet",
-                                        valid_from=dt.date.today() - dt.timedelta(days=1500))
+    register_services.grant_recognition(
+        acting_user=admin_user,
+        recognition=recognition,
+        reason="Voldoet",
+        valid_from=dt.date.today() - dt.timedelta(days=1500),
+    )
     _only_event(before, AuditEvent.RECOGNITION_GRANTED, admin_user)
     before = AuditLog.objects.count()
     register_services.expire_recognition(acting_user=None, recognition=recognition)
@@ -153,8 +184,9 @@ def test_recognition_services(admin_user):
 def test_failed_service_leaves_no_audit_row(admin_user):
     before = AuditLog.objects.count()
     with pytest.raises(Exception):  # noqa: B017 - any validation failure
-        company_services.register_company(acting_user=admin_user, kvk_number="123",
-                                          name="X", sector="zorg", size_class="250+")
+        company_services.register_company(
+            acting_user=admin_user, kvk_number="123", name="X", sector="zorg", size_class="250+"
+        )
     assert AuditLog.objects.count() == before
 
 

@@ -30,13 +30,25 @@ def _assert_refused(response, field_label: str, fragment: str) -> None:
 
 
 def _count_all() -> tuple[int, ...]:
-    return (Company.objects.count(), Location.objects.count(), School.objects.count(),
-            Qualification.objects.count(), Student.objects.count(), Recognition.objects.count(),
-            AuditLog.objects.count())
+    return (
+        Company.objects.count(),
+        Location.objects.count(),
+        School.objects.count(),
+        Qualification.objects.count(),
+        Student.objects.count(),
+        Recognition.objects.count(),
+        AuditLog.objects.count(),
+    )
 
 
-VALID_COMPANY = {"kvk_number": "12345678", "name": "Zorggroep Zuid", "sector": "zorg",
-                 "size_class": "10-49", "sbi_code": "", "website": ""}
+VALID_COMPANY = {
+    "kvk_number": "12345678",
+    "name": "Zorggroep Zuid",
+    "sector": "zorg",
+    "size_class": "10-49",
+    "sbi_code": "",
+    "website": "",
+}
 
 
 @pytest.mark.parametrize("kvk", ["1234567", "abcdefgh", "123456789", "00000000"])
@@ -69,8 +81,10 @@ def test_location_form_refuses_bad_postcode(postcode):
     company = f.CompanyFactory()
     client = _client(f.trainer_user(company))
     before = _count_all()
-    response = client.post(f"/bedrijven/{company.pk}/vestigingen/nieuw/", {
-        "street": "Oudegracht", "house_number": "1", "postcode": postcode, "place": "Utrecht"})
+    response = client.post(
+        f"/bedrijven/{company.pk}/vestigingen/nieuw/",
+        {"street": "Oudegracht", "house_number": "1", "postcode": postcode, "place": "Utrecht"},
+    )
     _assert_refused(response, "Postcode", "De postcode is ongeldig")
     assert _count_all() == before
 
@@ -79,9 +93,10 @@ def test_location_form_refuses_unknown_place():
     company = f.CompanyFactory()
     client = _client(f.trainer_user(company))
     before = _count_all()
-    response = client.post(f"/bedrijven/{company.pk}/vestigingen/nieuw/", {
-        "street": "Dorpsstraat", "house_number": "1", "postcode": "9999 ZZ",
-        "place": "Atlantis"})
+    response = client.post(
+        f"/bedrijven/{company.pk}/vestigingen/nieuw/",
+        {"street": "Dorpsstraat", "house_number": "1", "postcode": "9999 ZZ", "place": "Atlantis"},
+    )
     _assert_refused(response, "Plaats", "is niet bekend")
     assert _count_all() == before
 
@@ -91,10 +106,19 @@ def test_student_form_refuses_bad_postcode(postcode):
     programme = f.ProgrammeFactory()
     client = _client(f.school_staff_user(programme.school))
     before = _count_all()
-    response = client.post(f"/scholen/{programme.school.pk}/studenten/nieuw/", {
-        "given_name": "Noor", "family_name": "Jansen", "student_number": "77",
-        "programme": programme.pk, "cohort": 2026, "date_of_birth": "2008-04-01",
-        "postcode": postcode, "place": "Utrecht"})
+    response = client.post(
+        f"/scholen/{programme.school.pk}/studenten/nieuw/",
+        {
+            "given_name": "Noor",
+            "family_name": "Jansen",
+            "student_number": "77",
+            "programme": programme.pk,
+            "cohort": 2026,
+            "date_of_birth": "2008-04-01",
+            "postcode": postcode,
+            "place": "Utrecht",
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "Postcode woonadres" in body
@@ -106,27 +130,40 @@ def test_student_form_refuses_another_schools_programme():
     programme, foreign = f.ProgrammeFactory(), f.ProgrammeFactory()
     client = _client(f.school_staff_user(programme.school))
     before = _count_all()
-    response = client.post(f"/scholen/{programme.school.pk}/studenten/nieuw/", {
-        "given_name": "Noor", "family_name": "Jansen", "student_number": "77",
-        "programme": foreign.pk, "cohort": 2026, "date_of_birth": "2008-04-01",
-        "postcode": "3511 AB", "place": "Utrecht"})
+    response = client.post(
+        f"/scholen/{programme.school.pk}/studenten/nieuw/",
+        {
+            "given_name": "Noor",
+            "family_name": "Jansen",
+            "student_number": "77",
+            "programme": foreign.pk,
+            "cohort": 2026,
+            "date_of_birth": "2008-04-01",
+            "postcode": "3511 AB",
+            "place": "Utrecht",
+        },
+    )
     assert response.status_code == 400
     assert "Selecteer een geldige keuze" in response.content.decode()
     assert _count_all() == before
 
 
-@pytest.mark.parametrize(("kvk", "crebo", "message"), [
-    ("1234", "25655", "Het KvK-nummer moet uit precies 8 cijfers bestaan"),
-    ("12345678", "2565", "De crebocode moet uit precies 5 cijfers bestaan"),
-    ("12345678", "abcde", "De crebocode moet uit precies 5 cijfers bestaan"),
-])
+@pytest.mark.parametrize(
+    ("kvk", "crebo", "message"),
+    [
+        ("1234", "25655", "Het KvK-nummer moet uit precies 8 cijfers bestaan"),
+        ("12345678", "2565", "De crebocode moet uit precies 5 cijfers bestaan"),
+        ("12345678", "abcde", "De crebocode moet uit precies 5 cijfers bestaan"),
+    ],
+)
 def test_recognition_request_refuses_bad_identifiers(kvk, crebo, message):
     f.CompanyFactory(kvk_number="12345678")
     f.QualificationFactory(crebo="25655")
     client = _client(f.UserFactory(role=Role.SBB_ADVISOR))
     before = _count_all()
-    response = client.post("/erkenningen/aanvragen/",
-                           {"kvk_number": kvk, "crebo": crebo, "reason": "Aanvraag"})
+    response = client.post(
+        "/erkenningen/aanvragen/", {"kvk_number": kvk, "crebo": crebo, "reason": "Aanvraag"}
+    )
     _assert_refused(response, "Crebocode" if "crebo" in message else "KvK-nummer", message)
     assert _count_all() == before
 
@@ -134,24 +171,33 @@ def test_recognition_request_refuses_bad_identifiers(kvk, crebo, message):
 def test_admin_refuses_bad_brin_and_crebo():
     client = _client(f.UserFactory(role=Role.ADMIN))
     before = _count_all()
-    response = client.post("/beheer/education/school/add/", {
-        "name": "ROC Nergens", "brin": "XX99", "place": "Utrecht", "province": "UT"})
+    response = client.post(
+        "/beheer/education/school/add/",
+        {"name": "ROC Nergens", "brin": "XX99", "place": "Utrecht", "province": "UT"},
+    )
     _assert_refused(response, "BRIN-code", "De BRIN-code is ongeldig")
-    response = client.post("/beheer/education/qualification/add/", {
-        "crebo": "123", "title": "Kok", "niveau": "2", "sector": "voedsel"})
+    response = client.post(
+        "/beheer/education/qualification/add/",
+        {"crebo": "123", "title": "Kok", "niveau": "2", "sector": "voedsel"},
+    )
     _assert_refused(response, "Crebocode", "De crebocode moet uit precies 5 cijfers bestaan")
-    response = client.post("/beheer/education/qualification/add/", {
-        "crebo": "25178", "title": "Kok", "niveau": "7", "sector": "voedsel"})
+    response = client.post(
+        "/beheer/education/qualification/add/",
+        {"crebo": "25178", "title": "Kok", "niveau": "7", "sector": "voedsel"},
+    )
     assert response.status_code == 200
     assert _count_all() == before
 
 
 def test_admin_save_is_audited():
     client = _client(f.UserFactory(role=Role.ADMIN))
-    response = client.post("/beheer/education/qualification/add/", {
-        "crebo": "25178", "title": "Kok", "niveau": "2", "sector": "voedsel"})
+    response = client.post(
+        "/beheer/education/qualification/add/",
+        {"crebo": "25178", "title": "Kok", "niveau": "2", "sector": "voedsel"},
+    )
     assert response.status_code == 302
     qualification = Qualification.objects.get(crebo="25178")
-    row = AuditLog.objects.get(object_type="education.qualification",
-                               object_id=str(qualification.pk))
+    row = AuditLog.objects.get(
+        object_type="education.qualification", object_id=str(qualification.pk)
+    )
     assert row.details["via"] == "admin"

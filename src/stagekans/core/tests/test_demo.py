@@ -21,17 +21,29 @@ def _fingerprint() -> str:
     rows = [
         *School.objects.order_by("brin").values_list("brin", "name", "place"),
         *Student.objects.order_by("student_number").values_list(
-            "student_number", "given_name", "family_name", "postcode", "date_of_birth"),
+            "student_number", "given_name", "family_name", "postcode", "date_of_birth"
+        ),
         *Company.objects.order_by("kvk_number").values_list("kvk_number", "name", "sector"),
-        *Recognition.objects.order_by("company__kvk_number", "qualification__crebo")
-        .values_list("company__kvk_number", "qualification__crebo", "status"),
+        *Recognition.objects.order_by("company__kvk_number", "qualification__crebo").values_list(
+            "company__kvk_number", "qualification__crebo", "status"
+        ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def _seed(seed: int) -> str:
-    call_command("seed_demo", "--seed", str(seed), "--schools", "2", "--students", "40",
-                 "--companies", "25", stdout=StringIO())
+    call_command(
+        "seed_demo",
+        "--seed",
+        str(seed),
+        "--schools",
+        "2",
+        "--students",
+        "40",
+        "--companies",
+        "25",
+        stdout=StringIO(),
+    )
     return _fingerprint()
 
 
@@ -44,12 +56,18 @@ def _wipe() -> None:
 
     groups = list(Group.objects.all())
     AuditLog.objects.all().delete()
-    RecognitionStatusChange.objects.all()._raw_delete("default")  # type: ignore[attr-defined]
+    RecognitionStatusChange.objects.all()._raw_delete("default")
     Recognition.objects.all().delete()
     Student.objects.all().delete()
     User.objects.all().delete()
-    for model in ("companies.Location", "companies.Company", "education.Programme",
-                  "education.SchoolStaff", "education.School", "education.Qualification"):
+    for model in (
+        "companies.Location",
+        "companies.Company",
+        "education.Programme",
+        "education.SchoolStaff",
+        "education.School",
+        "education.Qualification",
+    ):
         from django.apps import apps
 
         apps.get_model(model).objects.all().delete()
@@ -72,8 +90,9 @@ def test_every_demo_login_works_and_seed_refuses_a_filled_database():
     _seed(1)
     for _, username, _ in DEMO_LOGINS:
         client = Client()
-        response = client.post("/account/inloggen/",
-                               {"username": username, "password": DEMO_PASSWORD})
+        response = client.post(
+            "/account/inloggen/", {"username": username, "password": DEMO_PASSWORD}
+        )
         assert response.status_code == 302, username
         assert client.get("/").status_code == 200
     with pytest.raises(CommandError):

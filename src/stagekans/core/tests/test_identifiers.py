@@ -55,8 +55,11 @@ def test_invalid_postcode(value):
     assert "postcode" in info.value.messages[0]
 
 
-@given(st.integers(min_value=1000, max_value=9999), st.sampled_from("ABCEGHJKLMNPRTVWXZ"),
-       st.sampled_from("ABCEGHJKLMNPRTVWXZ"))
+@given(
+    st.integers(min_value=1000, max_value=9999),
+    st.sampled_from("ABCEGHJKLMNPRTVWXZ"),
+    st.sampled_from("ABCEGHJKLMNPRTVWXZ"),
+)
 def test_postcode_normalisation_round_trip(digits, a, b):
     raw = f"{digits}{a}{b}".lower()
     normal = normalise_postcode(raw)

@@ -31,8 +31,7 @@ def test_login_with_username_and_with_email():
     user = f.UserFactory(role=Role.ANALYST, username="ana", email="ana@example.nl")
     for login in ("ana", "ANA@example.nl"):
         client = Client()
-        response = client.post("/account/inloggen/",
-                               {"username": login, "password": f.PASSWORD})
+        response = client.post("/account/inloggen/", {"username": login, "password": f.PASSWORD})
         assert response.status_code == 302, login
         assert client.get("/").context["user"] == user
 
@@ -43,16 +42,19 @@ def test_wrong_password_gives_dutch_message():
     assert "Onjuiste gebruikersnaam of wachtwoord" in response.content.decode()
 
 
-@pytest.mark.parametrize(("role", "expected"), [
-    (Role.STUDENT, "Mijn profiel"),
-    (Role.SCHOOL_STAFF, "Studenten van mijn school"),
-    (Role.COMPANY_TRAINER, "Mijn leerbedrijf, vestigingen en erkenningen"),
-    (Role.SBB_ADVISOR, "Aanvragen beoordelen"),
-    (Role.SBB_INVESTIGATOR, "Leerbedrijven opzoeken"),
-    (Role.MELDPUNT, "Leerbedrijven opzoeken"),
-    (Role.ANALYST, "Landelijke cijfers"),
-    (Role.ADMIN, "Gebruikers, scholen en kwalificaties beheren"),
-])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (Role.STUDENT, "Mijn profiel"),
+        (Role.SCHOOL_STAFF, "Studenten van mijn school"),
+        (Role.COMPANY_TRAINER, "Mijn leerbedrijf, vestigingen en erkenningen"),
+        (Role.SBB_ADVISOR, "Aanvragen beoordelen"),
+        (Role.SBB_INVESTIGATOR, "Leerbedrijven opzoeken"),
+        (Role.MELDPUNT, "Leerbedrijven opzoeken"),
+        (Role.ANALYST, "Landelijke cijfers"),
+        (Role.ADMIN, "Gebruikers, scholen en kwalificaties beheren"),
+    ],
+)
 def test_home_page_per_role_shows_next_steps(role, expected):
     if role == Role.STUDENT:
         user = f.student_user(f.StudentFactory())

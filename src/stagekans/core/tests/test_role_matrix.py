@@ -9,37 +9,46 @@ from django.test import Client
 from stagekans.accounts.roles import Role
 from stagekans.testing import factories as f
 
-ROLES = ["anon", "student", "staff", "trainer", "advisor", "investigator", "meldpunt",
-         "analyst", "admin"]
+ROLES = [
+    "anon",
+    "student",
+    "staff",
+    "trainer",
+    "advisor",
+    "investigator",
+    "meldpunt",
+    "analyst",
+    "admin",
+]
 
 # page name → expected status per role, in the order of ROLES.
 MATRIX: dict[str, list[int]] = {
     #                        anon stud staf trai advi inve meld anal admi
-    "home":                  [200, 200, 200, 200, 200, 200, 200, 200, 200],
-    "about":                 [200, 200, 200, 200, 200, 200, 200, 200, 200],
-    "school_list":           [302, 403, 302, 403, 403, 403, 403, 403, 200],
-    "own_school":            [302, 403, 200, 403, 403, 403, 403, 403, 200],
-    "other_school":          [302, 403, 404, 403, 403, 403, 403, 403, 200],
-    "own_students":          [302, 403, 200, 403, 403, 403, 403, 403, 403],
-    "other_students":        [302, 403, 404, 403, 403, 403, 403, 403, 403],
-    "own_student_create":    [302, 403, 200, 403, 403, 403, 403, 403, 403],
-    "other_student_create":  [302, 403, 404, 403, 403, 403, 403, 403, 403],
-    "own_student":           [302, 200, 200, 403, 403, 403, 403, 403, 403],
-    "other_student":         [302, 404, 404, 403, 403, 403, 403, 403, 403],
-    "my_profile":            [302, 200, 403, 403, 403, 403, 403, 403, 403],
-    "company_list":          [302, 403, 403, 200, 200, 200, 200, 403, 200],
-    "company_create":        [302, 403, 403, 403, 200, 403, 403, 403, 403],
-    "own_company":           [302, 403, 403, 200, 200, 200, 200, 403, 200],
-    "other_company":         [302, 403, 403, 404, 200, 200, 200, 403, 200],
-    "own_location_create":   [302, 403, 403, 200, 200, 403, 403, 403, 403],
+    "home": [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "about": [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "school_list": [302, 403, 302, 403, 403, 403, 403, 403, 200],
+    "own_school": [302, 403, 200, 403, 403, 403, 403, 403, 200],
+    "other_school": [302, 403, 404, 403, 403, 403, 403, 403, 200],
+    "own_students": [302, 403, 200, 403, 403, 403, 403, 403, 403],
+    "other_students": [302, 403, 404, 403, 403, 403, 403, 403, 403],
+    "own_student_create": [302, 403, 200, 403, 403, 403, 403, 403, 403],
+    "other_student_create": [302, 403, 404, 403, 403, 403, 403, 403, 403],
+    "own_student": [302, 200, 200, 403, 403, 403, 403, 403, 403],
+    "other_student": [302, 404, 404, 403, 403, 403, 403, 403, 403],
+    "my_profile": [302, 200, 403, 403, 403, 403, 403, 403, 403],
+    "company_list": [302, 403, 403, 200, 200, 200, 200, 403, 200],
+    "company_create": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "own_company": [302, 403, 403, 200, 200, 200, 200, 403, 200],
+    "other_company": [302, 403, 403, 404, 200, 200, 200, 403, 200],
+    "own_location_create": [302, 403, 403, 200, 200, 403, 403, 403, 403],
     "other_location_create": [302, 403, 403, 404, 200, 403, 403, 403, 403],
-    "recognition_list":      [302, 403, 200, 200, 200, 200, 403, 403, 200],
-    "own_recognition":       [302, 403, 200, 200, 200, 200, 403, 403, 200],
-    "other_recognition":     [302, 403, 200, 404, 200, 200, 403, 403, 200],
-    "pending_recognition":   [302, 403, 404, 404, 200, 200, 403, 403, 200],
-    "recognition_request":   [302, 403, 403, 403, 200, 403, 403, 403, 403],
-    "admin":                 [302, 302, 302, 302, 302, 302, 302, 302, 200],
-    "api_qualifications":    [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "recognition_list": [302, 403, 200, 200, 200, 200, 403, 403, 200],
+    "own_recognition": [302, 403, 200, 200, 200, 200, 403, 403, 200],
+    "other_recognition": [302, 403, 200, 404, 200, 200, 403, 403, 200],
+    "pending_recognition": [302, 403, 404, 404, 200, 200, 403, 403, 200],
+    "recognition_request": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "admin": [302, 302, 302, 302, 302, 302, 302, 302, 200],
+    "api_qualifications": [200, 200, 200, 200, 200, 200, 200, 200, 200],
 }
 
 
@@ -111,8 +120,9 @@ def test_role_by_page(world, role):
         expected = statuses[ROLES.index(role)]
         response = client.get(urls[page])
         if response.status_code != expected:
-            failures.append(f"{page} ({urls[page]}): expected {expected}, got "
-                            f"{response.status_code}")
+            failures.append(
+                f"{page} ({urls[page]}): expected {expected}, got {response.status_code}"
+            )
         if expected == 302 and users[role] is None and page != "admin":
             assert "/account/inloggen/" in response["Location"]
     assert not failures, f"{role}:\n" + "\n".join(failures)

@@ -49,13 +49,15 @@ def test_table_matches_the_documented_paths():
 def test_request_then_grant_writes_history_and_audit():
     recognition = RecognitionFactory(granted=False)
     assert recognition.status == S.REQUESTED
-    recognition = services.grant_recognition(acting_user=None, recognition=recognition,
-                                             reason="Voldoet", valid_from=dt.date(2026, 1, 1))
+    recognition = services.grant_recognition(
+        acting_user=None, recognition=recognition, reason="Voldoet", valid_from=dt.date(2026, 1, 1)
+    )
     assert recognition.valid_until == dt.date(2030, 1, 1)
     statuses = list(recognition.history.values_list("status", flat=True))
     assert statuses == [S.REQUESTED, S.RECOGNISED]
-    events = set(AuditLog.objects.filter(object_id=str(recognition.pk)).values_list(
-        "event_type", flat=True))
+    events = set(
+        AuditLog.objects.filter(object_id=str(recognition.pk)).values_list("event_type", flat=True)
+    )
     assert {AuditEvent.RECOGNITION_REQUESTED, AuditEvent.RECOGNITION_GRANTED} <= events
 
 
@@ -63,8 +65,12 @@ def test_request_then_grant_writes_history_and_audit():
 def test_cannot_request_twice():
     recognition = RecognitionFactory(granted=False)
     with pytest.raises(TransitionNotAllowed):
-        services.request_recognition(acting_user=None, company=recognition.company,
-                                     qualification=recognition.qualification, reason="Nog eens")
+        services.request_recognition(
+            acting_user=None,
+            company=recognition.company,
+            qualification=recognition.qualification,
+            reason="Nog eens",
+        )
     assert recognition.history.count() == 1
 
 

@@ -12,9 +12,12 @@ class Command(BaseCommand):
     help = "Toon de demologins (één per rol)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        existing = set(User.objects.filter(username__in=[u for _, u, _ in DEMO_LOGINS])
-                       .values_list("username", flat=True))
-        self.stdout.write("\nDemologins (wachtwoord voor allemaal: %s)\n" % DEMO_PASSWORD)
+        existing = set(
+            User.objects.filter(username__in=[u for _, u, _ in DEMO_LOGINS]).values_list(
+                "username", flat=True
+            )
+        )
+        self.stdout.write(f"\nDemologins (wachtwoord voor allemaal: {DEMO_PASSWORD})\n")
         self.stdout.write(f"  {'rol':<34} gebruikersnaam")
         for _, username, label in DEMO_LOGINS:
             mark = "" if username in existing else "  (ontbreekt: voer seed_demo uit)"

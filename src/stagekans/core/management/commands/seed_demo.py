@@ -17,8 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--schools", type=int, default=4)
         parser.add_argument("--students", type=int, default=500)
         parser.add_argument("--companies", type=int, default=300)
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Doe niets als er al gegevens zijn (voor make run).")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Doe niets als er al gegevens zijn (voor make run).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for name in ("schools", "students", "companies"):
@@ -32,7 +35,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         sizes = DemoSizes(options["schools"], options["students"], options["companies"])
         result = DemoBuilder(options["seed"], sizes).build()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demodata geladen in {time.monotonic() - started:.1f} s: {result.schools} scholen, "
-            f"{result.students} studenten, {result.companies} leerbedrijven, "
-            f"{result.recognitions} erkenningen."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demodata geladen in {time.monotonic() - started:.1f} s: "
+                f"{result.schools} scholen, "
+                f"{result.students} studenten, {result.companies} leerbedrijven, "
+                f"{result.recognitions} erkenningen."
+            )
+        )

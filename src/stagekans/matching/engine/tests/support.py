@@ -42,7 +42,10 @@ class SmallRound:
 
     def acceptable_lists(self) -> list[list[int]]:
         """Each student's list restricted to placements that accept her."""
-        return [[p for p in prefs if s in self.priority[p]] for s, prefs in enumerate(self.student_prefs)]
+        return [
+            [p for p in prefs if s in self.priority[p]]
+            for s, prefs in enumerate(self.student_prefs)
+        ]
 
     def instance(self) -> Instance:
         ptr = np.zeros(self.n_students + 1, dtype=np.int64)
@@ -152,7 +155,9 @@ def student_rank(prefs: Sequence[int], placement: int) -> int:
     return prefs.index(placement) if placement >= 0 else len(prefs)
 
 
-def tie_broken_priority(small: SmallRound, lottery_of: dict[tuple[int, int], int]) -> list[dict[int, int]]:
+def tie_broken_priority(
+    small: SmallRound, lottery_of: dict[tuple[int, int], int]
+) -> list[dict[int, int]]:
     """Company priority with ties broken by the lottery value of each (student, placement)."""
     broken = []
     for p, ranks in enumerate(small.priority):
@@ -161,21 +166,31 @@ def tie_broken_priority(small: SmallRound, lottery_of: dict[tuple[int, int], int
     return broken
 
 
+#: ``HospitalResident`` deep-copies its linked player graph, which exceeds Python's recursion limit
+#: beyond a few hundred players; larger rounds call the same algorithm function directly.
+_GAME_LIMIT = 150
+
+
 def solve_with_matching_package(small: SmallRound, optimal: str) -> Assignment:
     """Run the PyPI ``matching`` HospitalResident solver on the mutually acceptable lists."""
+    from matching.algorithms import hospital_resident
     from matching.games import HospitalResident
+    from matching.games.hospital_resident import _make_players
 
     lists = small.acceptable_lists()
     resident_prefs = {
-        f"s{s}": [f"p{p}" for p in prefs if small.capacity[p] > 0]
-        for s, prefs in enumerate(lists)
+        f"s{s}": [f"p{p}" for p in prefs if small.capacity[p] > 0] for s, prefs in enumerate(lists)
     }
     resident_prefs = {r: prefs for r, prefs in resident_prefs.items() if prefs}
     hospital_prefs: dict[str, list[str]] = {}
     for p, ranks in enumerate(small.priority):
         if small.capacity[p] == 0:
             continue
-        applicants = [s for s in sorted(ranks, key=ranks.__getitem__) if f"p{p}" in resident_prefs.get(f"s{s}", [])]
+        applicants = [
+            s
+            for s in sorted(ranks, key=ranks.__getitem__)
+            if f"p{p}" in resident_prefs.get(f"s{s}", [])
+        ]
         if applicants:
             hospital_prefs[f"p{p}"] = [f"s{s}" for s in applicants]
     capacities = {h: small.capacity[int(h[1:])] for h in hospital_prefs}
@@ -184,8 +199,14 @@ def solve_with_matching_package(small: SmallRound, optimal: str) -> Assignment:
         return tuple(assignment)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        game = HospitalResident.create_from_dictionaries(resident_prefs, hospital_prefs, capacities)
-        solution = game.solve(optimal=optimal)
+        if len(resident_prefs) <= _GAME_LIMIT:
+            game = HospitalResident.create_from_dictionaries(
+                resident_prefs, hospital_prefs, capacities
+            )
+            solution = game.solve(optimal=optimal)
+        else:
+            residents, hospitals = _make_players(resident_prefs, hospital_prefs, capacities)
+            solution = hospital_resident(residents, hospitals, optimal=optimal)
     for hospital, residents in solution.items():
         for resident in residents:
             assignment[int(resident.name[1:])] = int(hospital.name[1:])
