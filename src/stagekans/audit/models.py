@@ -42,7 +42,9 @@ class AuditLog(models.Model):
         verbose_name=_("actor"),
         help_text=_("Leeg bij een systeemtaak."),
     )
-    event_type = models.CharField(_("gebeurtenis"), max_length=64, choices=AuditEvent.choices)
+    # No `choices=` on purpose: AuditEvent grows with every domain, and that must not need a
+    # schema migration of the audit table. record() only accepts AuditEvent members.
+    event_type = models.CharField(_("gebeurtenis"), max_length=64)
     object_type = models.CharField(_("objecttype"), max_length=100)
     object_id = models.CharField(_("object-id"), max_length=64)
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
@@ -59,3 +61,10 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event_type} {self.object_type}#{self.object_id}"
+
+    @property
+    def event_label(self) -> str:
+        try:
+            return str(AuditEvent(self.event_type).label)
+        except ValueError:
+            return self.event_type

@@ -17,6 +17,8 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Write one audit row. Must run inside the transaction of the change it records."""
+    if not isinstance(event, AuditEvent):
+        raise TypeError("event must be an AuditEvent member")
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
