@@ -118,7 +118,7 @@ def prefers(prefs: Sequence[int], a: int, b: int) -> bool:
 def blocking_pairs(
     small: SmallRound, assignment: Sequence[int], priority: Sequence[dict[int, int]]
 ) -> list[tuple[int, int]]:
-    """Blocking pairs straight from the definition, with the given (possibly tie-broken) priority."""
+    """Blocking pairs straight from the definition, under the given (maybe tie-broken) priority."""
     lists = small.acceptable_lists()
     result = []
     for s, prefs in enumerate(lists):
@@ -161,8 +161,8 @@ def tie_broken_priority(
     """Company priority with ties broken by the lottery value of each (student, placement)."""
     broken = []
     for p, ranks in enumerate(small.priority):
-        order = sorted(ranks, key=lambda s, p=p, ranks=ranks: (ranks[s], lottery_of[(s, p)]))
-        broken.append({s: i for i, s in enumerate(order)})
+        order = sorted((ranks[s], lottery_of[(s, p)], s) for s in ranks)
+        broken.append({s: i for i, (_, _, s) in enumerate(order)})
     return broken
 
 

@@ -1,4 +1,4 @@
-"""Stable improvement cycles: still stable, never worse, and not dominated by any stable matching."""
+"""Stable improvement cycles: still stable, never worse, not dominated by any stable matching."""
 
 from __future__ import annotations
 

@@ -134,7 +134,7 @@ def test_certificate_agrees_with_brute_force_on_arbitrary_assignments(
     )
     priority = tie_broken_priority(small, _lottery_of(small, config))
     feasible = is_feasible(small, assignment)
-    assert certificate.capacity_respected and certificate.mutually_acceptable or not feasible
+    assert (certificate.capacity_respected and certificate.mutually_acceptable) or not feasible
     if feasible:
         expected = blocking_pairs(small, assignment, priority)
         assert certificate.blocking_pairs == len(expected)

@@ -36,7 +36,9 @@ def test_school_led_is_optimal_by_brute_force(small: SmallRound) -> None:
     assignment = tuple(result.assignment.tolist())
     assert is_feasible(small, assignment)
     assert result.certificate.valid
-    best = max(all_assignments(small), key=lambda a: (_objective(small, a)[0], -_objective(small, a)[1]))
+    best = max(
+        all_assignments(small), key=lambda a: (_objective(small, a)[0], -_objective(small, a)[1])
+    )
     assert _objective(small, assignment) == _objective(small, best)
 
 
@@ -66,7 +68,7 @@ def _expanded_optimum(instance: Instance) -> tuple[int, int]:
     real = col < seats
     total = float(graph[row[real], col[real]].sum())
     placed = int(real.sum())
-    return placed, int(round(total)) - placed
+    return placed, round(total) - placed
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -63,7 +63,7 @@ def test_duplicate_detection_on_the_sparse_path() -> None:
 
 
 def test_ragged_pointer_is_rejected() -> None:
-    with pytest.raises(InputError, match="ragged.*#1.*ends before it starts"):
+    with pytest.raises(InputError, match=r"ragged.*#1.*ends before it starts"):
         Instance.from_csr([0, 2, 1, 3], [0, 1, 0], [1, 1])
     with pytest.raises(InputError, match="pref_ptr ends at 2 but there are 3 preferences"):
         Instance.from_csr([0, 1, 2], [0, 1, 0], [1, 1])
