@@ -105,3 +105,9 @@ def test_500_page_is_dutch():
     response = error_500(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "Er ging iets mis" in response.content.decode()
+
+
+def test_dutch_even_when_the_browser_prefers_english():
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/")
+    assert '<html lang="nl"' in response.content.decode()
+    assert response["Content-Language"] == "nl"
