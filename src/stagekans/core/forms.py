@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-
 _WIDGET_CLASSES: dict[str, str] = {
     "Select": "utrecht-select utrecht-select--html-select",
     "SelectMultiple": "utrecht-select utrecht-select--html-select",
