@@ -1,13 +1,20 @@
-"""Other apps register here what must happen, in the same transaction, when a recognition is revoked."""
+"""What other apps must do, in the same transaction, when a recognition is revoked."""
+
 from __future__ import annotations
+
 from collections.abc import Callable
 from typing import Any
+
 RevocationHandler = Callable[..., None]
 _revocation_handlers: list[RevocationHandler] = []
+
+
 def on_recognition_revoked(handler: RevocationHandler) -> RevocationHandler:
     if handler not in _revocation_handlers:
         _revocation_handlers.append(handler)
     return handler
+
+
 def run_revocation_handlers(*, recognition: Any, acting_user: Any) -> None:
     for handler in list(_revocation_handlers):
         handler(recognition=recognition, acting_user=acting_user)
