@@ -34,7 +34,7 @@ ROLES: dict[Role, RoleDefinition] = {
     Role.STUDENT: RoleDefinition(
         "Student",
         "Mbo-student: eigen profiel, eigen meldingen, eigen matchingrondes en overeenkomst.",
-        ("education.view_own_student_profile",),
+        ("education.view_own_student_profile", "meldpunt.view_own_reports"),
     ),
     Role.SCHOOL_STAFF: RoleDefinition(
         "Stagecoördinator / bpv-begeleider",
@@ -47,12 +47,19 @@ ROLES: dict[Role, RoleDefinition] = {
             "education.change_student",
             "education.view_qualification",
             "register.view_recognition",
+            "worklist.view_schooltask",
+            "worklist.change_schooltask",
+            "meldpunt.view_own_reports",
+            "meldpunt.file_report_on_behalf",
+            "voorlichting.view_school_coverage",
+            "voorlichting.announce_internship_period",
         ),
     ),
     Role.COMPANY_TRAINER: RoleDefinition(
         "Praktijkopleider / bedrijfsbeheerder",
         "Leerbedrijf: eigen bedrijf, vestigingen en vacatures; studenten alleen geanonimiseerd.",
         (
+            "informatiepakket.acknowledge_handout",
             "companies.view_company",
             "companies.change_company",
             "companies.view_location",
@@ -60,12 +67,20 @@ ROLES: dict[Role, RoleDefinition] = {
             "companies.change_location",
             "companies.view_trainer",
             "register.view_recognition",
+            "stagemarkt.view_vacancy",
+            "stagemarkt.add_vacancy",
+            "stagemarkt.change_vacancy",
+            "stagemarkt.publish_vacancy",
+            "stagemarkt.view_companyprofile",
+            "stagemarkt.change_companyprofile",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(
         "Adviseur praktijkleren (SBB)",
         "Erkenningen: het register en de erkenningen van alle leerbedrijven.",
         (
+            "informatiepakket.publish_handout",
+            "informatiepakket.view_handout_coverage",
             "companies.view_company",
             "companies.add_company",
             "companies.change_company",
@@ -77,6 +92,9 @@ ROLES: dict[Role, RoleDefinition] = {
             "education.view_qualification",
             "register.view_recognition",
             "register.manage_recognitions",
+            "register.approve_revocation",
+            "stagemarkt.view_vacancy",
+            "stagemarkt.view_companyprofile",
         ),
     ),
     Role.SBB_INVESTIGATOR: RoleDefinition(
@@ -87,17 +105,30 @@ ROLES: dict[Role, RoleDefinition] = {
             "companies.view_all_companies",
             "companies.view_location",
             "register.view_recognition",
+            "stagemarkt.view_vacancy",
+            "stagemarkt.view_companyprofile",
         ),
     ),
     Role.MELDPUNT: RoleDefinition(
         "Meldpunt-medewerker",
         "Intake van meldingen, nooit meer dan nodig.",
-        ("companies.view_company", "companies.view_all_companies"),
+        (
+            "companies.view_company",
+            "companies.view_all_companies",
+            "meldpunt.view_report",
+            "meldpunt.triage_report",
+            "meldpunt.view_report_statistics",
+        ),
     ),
     Role.ANALYST: RoleDefinition(
         "Analist / adviescommissie",
         "Beleid: alleen geaggregeerde cijfers, nooit een persoon.",
-        ("accounts.view_aggregates",),
+        (
+            "informatiepakket.view_handout_coverage",
+            "accounts.view_aggregates",
+            "meldpunt.view_report_statistics",
+            "voorlichting.view_national_coverage",
+        ),
     ),
     Role.ADMIN: RoleDefinition(
         "Beheerder",
@@ -120,6 +151,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "companies.view_all_companies",
             "register.view_recognition",
             "accounts.view_aggregates",
+            "voorlichting.view_informationtext",
+            "voorlichting.view_national_coverage",
         ),
         staff=True,
     ),
@@ -146,7 +179,12 @@ def sync_roles(apps: Any) -> None:
         perms = []
         for dotted in definition.permissions:
             app_label, codename = dotted.split(".")
-            perms.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is None:
+                # Made by a later migration of its app (this runs with the historical models);
+                # that app's own roles migration calls sync_roles again and grants it.
+                continue
+            perms.append(permission)
         group.permissions.set(perms)

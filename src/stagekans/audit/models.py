@@ -28,6 +28,40 @@ class AuditEvent(models.TextChoices):
     RECOGNITION_GRANTED = "recognition.granted", _("Erkenning verleend")
     RECOGNITION_REVOKED = "recognition.revoked", _("Erkenning ingetrokken")
     RECOGNITION_EXPIRED = "recognition.expired", _("Erkenning verlopen")
+    RECOGNITION_REVOCATION_REQUESTED = (
+        "recognition.revocation_requested",
+        _("Intrekking erkenning voorgesteld"),
+    )
+    RECOGNITION_REVOCATION_REJECTED = (
+        "recognition.revocation_rejected",
+        _("Voorstel tot intrekking erkenning afgewezen"),
+    )
+    SCHOOL_TASK_CREATED = "school_task.created", _("Taak voor school aangemaakt")
+    SCHOOL_TASK_DONE = "school_task.done", _("Taak van school afgerond")
+    HANDOUT_PUBLISHED = "handout.published", _("Nieuwe versie hand-out gepubliceerd")
+    HANDOUT_ISSUED = "handout.issued", _("Hand-out verstrekt aan leerbedrijf")
+    HANDOUT_ACKNOWLEDGED = "handout.acknowledged", _("Hand-out als gelezen bevestigd")
+    HANDOUT_REMINDED = "handout.reminded", _("Herinnering hand-out verstuurd")
+    VACANCY_CREATED = "vacancy.created", _("Vacature aangemaakt")
+    VACANCY_UPDATED = "vacancy.updated", _("Vacature gewijzigd")
+    VACANCY_PUBLISHED = "vacancy.published", _("Vacature gepubliceerd")
+    VACANCY_UNPUBLISHED = "vacancy.unpublished", _("Vacature teruggezet naar concept")
+    VACANCY_FILLED = "vacancy.filled", _("Vacature vervuld")
+    VACANCY_WITHDRAWN = "vacancy.withdrawn", _("Vacature ingetrokken")
+    COMPANY_PROFILE_UPDATED = "company.profile_updated", _("Inclusiviteitsprofiel gewijzigd")
+    REPORT_SUBMITTED = "report.submitted", _("Melding ontvangen")
+    REPORT_VIEWED = "report.viewed", _("Melding ingezien")
+    REPORT_ATTACHMENT_VIEWED = "report.attachment_viewed", _("Bijlage van melding ingezien")
+    REPORT_STATUS_CHANGED = "report.status_changed", _("Status van melding gewijzigd")
+    REPORT_MESSAGE_SENT = "report.message_sent", _("Bericht bij melding verstuurd")
+    REPORT_CONTACT_ERASED = "report.contact_erased", _("Contactgegevens melder gewist")
+    CASE_OPENED = "case.opened", _("Onderzoekszaak geopend")
+    VOORLICHTING_PUBLISHED = "voorlichting.published", _("Voorlichtingstekst gepubliceerd")
+    VOORLICHTING_ACKNOWLEDGED = "voorlichting.acknowledged", _("Voorlichting gelezen")
+    VOORLICHTING_PERIOD_ANNOUNCED = (
+        "voorlichting.period_announced",
+        _("Stageperiode aangekondigd voor voorlichting"),
+    )
 
 
 class AuditLog(models.Model):

@@ -3,7 +3,23 @@
 from django.urls import path
 
 from stagekans.education import api as education_api
+from stagekans.stagemarkt import api as stagemarkt_api
 
 urlpatterns = [
     path("kwalificaties/", education_api.QualificationList.as_view(), name="api-qualifications"),
+    path(
+        "stagemarkt/vacatures/",
+        stagemarkt_api.VacancySearch.as_view(),
+        name="api-stagemarkt-search",
+    ),
+    path(
+        "stagemarkt/vacatures/<int:pk>/",
+        stagemarkt_api.VacancyDetail.as_view(),
+        name="api-stagemarkt-vacancy",
+    ),
+    path(
+        "stagemarkt/bedrijven/<int:pk>/",
+        stagemarkt_api.CompanyDetail.as_view(),
+        name="api-stagemarkt-company",
+    ),
 ]

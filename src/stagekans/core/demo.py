@@ -25,6 +25,7 @@ from stagekans.education.models import Leerweg, Programme, Qualification, School
 from stagekans.geo.models import PostcodeArea
 from stagekans.geo.places import Place, dutch_places
 from stagekans.register import services as register_services
+from stagekans.register.workflow import ALL_CONDITIONS_MET
 
 DEMO_PASSWORD = "Stagekans-demo-2026"  # noqa: S105 - printed for demo logins on purpose
 
@@ -283,6 +284,7 @@ class DemoBuilder:
                         recognition=recognition,
                         valid_from=start,
                         reason="Voldoet aan de vijf erkenningsvoorwaarden (demo).",
+                        conditions=ALL_CONDITIONS_MET,
                     )
                 elif roll < 0.92:
                     start = today - dt.timedelta(days=4 * 365 + self.rng.randint(5, 200))
@@ -291,10 +293,50 @@ class DemoBuilder:
                         recognition=recognition,
                         valid_from=start,
                         reason="Voldoet aan de vijf erkenningsvoorwaarden (demo).",
+                        conditions=ALL_CONDITIONS_MET,
                     )
                     register_services.expire_recognition(acting_user=None, recognition=recognition)
+            self._vacancies(company)
             companies.append(company)
         return companies, recognitions
+
+    def _vacancies(self, company: Company) -> None:
+        """One or two published vacancies per recognised company, for the stagemarkt demo."""
+        from stagekans.register.selectors import valid_recognitions
+        from stagekans.stagemarkt import services as stagemarkt_services
+        from stagekans.stagemarkt.models import Feature
+
+        recognised = list(
+            valid_recognitions().filter(company=company).select_related("qualification")
+        )
+        locations = list(company.locations.all())
+        if not recognised or not locations:
+            return
+        today = dt.date.today()
+        for recognition in self.rng.sample(recognised, k=min(len(recognised), 2)):
+            qualification = recognition.qualification
+            start = today + dt.timedelta(days=self.rng.randint(14, 180))
+            features = sum(f.value for f in Feature if self.rng.random() < 0.3)
+            vacancy = stagemarkt_services.create_vacancy(
+                acting_user=None,
+                company=company,
+                location=self.rng.choice(locations),
+                qualification=qualification,
+                leerweg=self.rng.choice([Leerweg.BOL, Leerweg.BBL]),
+                title=f"Stage {qualification.title.lower()}",
+                description=(
+                    f"Bij {company.name} leer je het vak van {qualification.title.lower()} in "
+                    "de praktijk, met een vaste praktijkopleider en een wekelijks "
+                    "voortgangsgesprek."
+                ),
+                start_date=start,
+                end_date=start + dt.timedelta(days=self.rng.choice([140, 200])),
+                days_per_week=self.rng.choice([3, 4, 5]),
+                allowance=self.rng.choice([0, 200, 300, 400]),
+                places=self.rng.randint(1, 3),
+                features=features,
+            )
+            stagemarkt_services.publish_vacancy(acting_user=None, vacancy=vacancy)
 
     def _logins(
         self, schools: list[School], students: list[Any], companies: list[Company]

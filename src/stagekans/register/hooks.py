@@ -18,3 +18,19 @@ def on_recognition_revoked(handler: RevocationHandler) -> RevocationHandler:
 def run_revocation_handlers(*, recognition: Any, acting_user: Any) -> None:
     for handler in list(_revocation_handlers):
         handler(recognition=recognition, acting_user=acting_user)
+
+
+GrantHandler = Callable[..., None]
+_grant_handlers: list[GrantHandler] = []
+
+
+def on_recognition_granted(handler: GrantHandler) -> GrantHandler:
+    """Register what must happen, in the same transaction, when a company is (re)recognised."""
+    if handler not in _grant_handlers:
+        _grant_handlers.append(handler)
+    return handler
+
+
+def run_grant_handlers(*, recognition: Any, acting_user: Any) -> None:
+    for handler in list(_grant_handlers):
+        handler(recognition=recognition, acting_user=acting_user)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import ExpressionWrapper, F, FloatField, Min, Q, QuerySet, Value
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
 from stagekans.companies.models import Company
-from stagekans.register.models import Recognition, RecognitionStatusChange
+from stagekans.education.models import Qualification
+from stagekans.register.models import (
+    Recognition,
+    RecognitionConditions,
+    RecognitionStatusChange,
+    RevocationRequest,
+    RevocationState,
+)
 from stagekans.register.workflow import RecognitionStatus
 
 
@@ -44,3 +54,108 @@ def history(recognition: Recognition) -> QuerySet[RecognitionStatusChange]:
 def due_for_expiry(on: Any = None) -> QuerySet[Recognition]:
     day = on or timezone.localdate()
     return Recognition.objects.filter(status=RecognitionStatus.RECOGNISED, valid_until__lte=day)
+
+
+def due_for_reassessment(within_days: int = 180, on: Any = None) -> QuerySet[Recognition]:
+    """Recognised recognitions whose four-year period ends within `within_days` (SBB task list)."""
+    day = on or timezone.localdate()
+    return (
+        Recognition.objects.filter(
+            status=RecognitionStatus.RECOGNISED,
+            valid_until__lte=day + dt.timedelta(days=within_days),
+        )
+        .select_related("company", "qualification")
+        .order_by("valid_until", "company__name", "id")
+    )
+
+
+def pending_revocations() -> QuerySet[RevocationRequest]:
+    return (
+        RevocationRequest.objects.filter(state=RevocationState.PENDING)
+        .select_related("recognition__company", "recognition__qualification", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def revocations_of(recognition: Recognition) -> QuerySet[RevocationRequest]:
+    return recognition.revocation_requests.select_related("requested_by", "decided_by")
+
+
+def conditions_of(recognition: Recognition) -> RecognitionConditions | None:
+    return recognition.assessments.order_by("-assessed_at", "-id").first()
+
+
+# --- the public register -------------------------------------------------------------------
+
+
+def public_recognitions(on: Any = None) -> QuerySet[Recognition]:
+    """What the public register shows: valid recognitions with consent to publication."""
+    return valid_recognitions(on).filter(publication_consent=True)
+
+
+def matching_qualifications(query: str) -> QuerySet[Qualification]:
+    text = query.strip()
+    if text.isdigit() and len(text) == 5:
+        return Qualification.objects.filter(crebo=text)
+    return Qualification.objects.filter(title__icontains=text)
+
+
+def _distance_km(lat: float, lon: float, lat_field: str, lon_field: str) -> Any:
+    """Haversine distance in km as a database expression (works on PostgreSQL and SQLite)."""
+    lat0, lon0 = math.radians(lat), math.radians(lon)
+    dlat = (Radians(F(lat_field)) - Value(lat0)) / 2
+    dlon = (Radians(F(lon_field)) - Value(lon0)) / 2
+    a = Power(Sin(dlat), 2) + Value(math.cos(lat0)) * Cos(Radians(F(lat_field))) * Power(
+        Sin(dlon), 2
+    )
+    return ExpressionWrapper(Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a)), output_field=FloatField())
+
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def search_register(
+    *,
+    qualifications: QuerySet[Qualification] | None = None,
+    point: tuple[float, float] | None = None,
+    radius_km: float = 20,
+) -> QuerySet[Company]:
+    """Companies in the public register, optionally for some qualifications and near a point.
+
+    With a point, each company carries `distance` (km, its nearest location within the radius)
+    and the result is sorted by it; the bounding box lets the database use the lat/lon index
+    before the exact haversine distance is computed.
+    """
+    recognitions = public_recognitions()
+    if qualifications is not None:
+        recognitions = recognitions.filter(qualification__in=qualifications)
+    companies = Company.objects.filter(pk__in=recognitions.values("company_id"))
+    if point is None:
+        return companies.order_by("name", "id")
+    lat, lon = point
+    dlat = radius_km / 111.2
+    dlon = radius_km / (111.2 * max(math.cos(math.radians(lat)), 0.01))
+    return (
+        companies.filter(
+            locations__latitude__range=(lat - dlat, lat + dlat),
+            locations__longitude__range=(lon - dlon, lon + dlon),
+        )
+        .annotate(
+            distance=Min(_distance_km(lat, lon, "locations__latitude", "locations__longitude"))
+        )
+        .filter(distance__lte=radius_km)
+        .order_by("distance", "name", "id")
+    )
+
+
+def public_company(pk: int) -> Company | None:
+    return Company.objects.filter(pk=pk, pk__in=public_recognitions().values("company_id")).first()
+
+
+def public_recognitions_of(company: Company) -> QuerySet[Recognition]:
+    return (
+        public_recognitions()
+        .filter(company=company)
+        .select_related("qualification")
+        .order_by("qualification__title")
+    )

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +13,20 @@ from django.views.decorators.http import require_POST
 
 from stagekans.core.forms import apply_service_errors
 from stagekans.register import selectors, services
-from stagekans.register.forms import DecisionForm, RecognitionRequestForm
-from stagekans.register.workflow import RecognitionStatus, TransitionNotAllowed
+from stagekans.register.forms import (
+    ConditionsForm,
+    ImportForm,
+    RecognitionRequestForm,
+    RevocationRejectForm,
+    RevocationRequestForm,
+)
+from stagekans.register.importer import import_register
+from stagekans.register.models import RevocationRequest, RevocationState
+from stagekans.register.workflow import (
+    RECOGNITION_CONDITIONS,
+    RecognitionStatus,
+    TransitionNotAllowed,
+)
 
 
 @login_required
@@ -35,19 +49,30 @@ def recognition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _detail(
+    request: HttpRequest, recognition: Any, status: int = 200, **forms: Any
+) -> HttpResponse:
+    user: Any = request.user
+    context = {
+        "recognition": recognition,
+        "history": selectors.history(recognition),
+        "conditions": selectors.conditions_of(recognition),
+        "condition_labels": RECOGNITION_CONDITIONS,
+        "revocations": selectors.revocations_of(recognition),
+        "pending": recognition.revocation_requests.filter(state=RevocationState.PENDING).first(),
+        "form": forms.get("form") or ConditionsForm(),
+        "revoke_form": forms.get("revoke_form") or RevocationRequestForm(),
+        "reject_form": forms.get("reject_form") or RevocationRejectForm(),
+        "user_id": user.pk,
+    }
+    return render(request, "register/recognition_detail.html", context, status=status)
+
+
 @login_required
 @permission_required("register.view_recognition", raise_exception=True)
 def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recognition = get_object_or_404(selectors.recognitions_visible_to(request.user), pk=pk)
-    return render(
-        request,
-        "register/recognition_detail.html",
-        {
-            "recognition": recognition,
-            "history": selectors.history(recognition),
-            "form": DecisionForm(),
-        },
-    )
+    return _detail(request, recognition)
 
 
 @login_required
@@ -77,27 +102,150 @@ def recognition_request(request: HttpRequest) -> HttpResponse:
 @permission_required("register.manage_recognitions", raise_exception=True)
 @require_POST
 def recognition_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grant a requested recognition, or reassess a recognised one, with the five conditions."""
     recognition = get_object_or_404(selectors.recognitions_visible_to(request.user), pk=pk)
-    form = DecisionForm(request.POST)
+    form = ConditionsForm(request.POST)
     if form.is_valid():
         try:
             services.grant_recognition(
                 acting_user=request.user,
                 recognition=recognition,
                 reason=form.cleaned_data["reason"],
+                conditions=form.conditions(),
+                notes=form.cleaned_data["notes"],
             )
+        except ValidationError as error:
+            apply_service_errors(form, error)
         except TransitionNotAllowed as error:
             messages.error(request, str(error))
+            return redirect("register:recognition_detail", pk=recognition.pk)
         else:
             messages.success(request, _("De erkenning is verleend voor vier jaar."))
-        return redirect("register:recognition_detail", pk=recognition.pk)
+            return redirect("register:recognition_detail", pk=recognition.pk)
+    return _detail(request, recognition, status=400, form=form)
+
+
+@login_required
+@permission_required("register.manage_recognitions", raise_exception=True)
+@require_POST
+def revocation_request(request: HttpRequest, pk: int) -> HttpResponse:
+    recognition = get_object_or_404(selectors.recognitions_visible_to(request.user), pk=pk)
+    form = RevocationRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_revocation(
+                acting_user=request.user,
+                recognition=recognition,
+                reason=form.cleaned_data["reason"],
+                decision_reference=form.cleaned_data["decision_reference"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Het voorstel tot intrekking is vastgelegd. Een tweede adviseur moet het "
+                    "goedkeuren voordat het ingaat."
+                ),
+            )
+            return redirect("register:recognition_detail", pk=recognition.pk)
+    return _detail(request, recognition, status=400, revoke_form=form)
+
+
+def _pending_or_404(request: HttpRequest, pk: int) -> RevocationRequest:
+    visible = selectors.recognitions_visible_to(request.user)
+    return get_object_or_404(
+        RevocationRequest.objects.filter(recognition__in=visible, state=RevocationState.PENDING),
+        pk=pk,
+    )
+
+
+@login_required
+@permission_required("register.approve_revocation", raise_exception=True)
+@require_POST
+def revocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    revocation = _pending_or_404(request, pk)
+    try:
+        services.approve_revocation(acting_user=request.user, revocation=revocation)
+    except (PermissionDenied, ValidationError, TransitionNotAllowed) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _(
+                "De erkenning is ingetrokken. Het leerbedrijf en de betrokken scholen krijgen "
+                "bericht."
+            ),
+        )
+    return redirect("register:recognition_detail", pk=revocation.recognition_id)
+
+
+@login_required
+@permission_required("register.approve_revocation", raise_exception=True)
+@require_POST
+def revocation_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    revocation = _pending_or_404(request, pk)
+    form = RevocationRejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reject_revocation(
+                acting_user=request.user,
+                revocation=revocation,
+                reason=form.cleaned_data["reject_reason"],
+            )
+        except (PermissionDenied, ValidationError) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+        else:
+            messages.success(request, _("Het voorstel tot intrekking is afgewezen."))
+        return redirect("register:recognition_detail", pk=revocation.recognition_id)
+    return _detail(request, revocation.recognition, status=400, reject_form=form)
+
+
+@login_required
+@permission_required("register.manage_recognitions", raise_exception=True)
+def reassessment_list(request: HttpRequest) -> HttpResponse:
+    """SBB task list: recognitions whose four-year period ends soon (or has ended)."""
+    try:
+        days = max(0, min(int(request.GET.get("dagen", 180)), 3650))
+    except ValueError:
+        days = 180
+        messages.error(request, _("Het aantal dagen moet een geheel getal zijn; we tonen 180."))
+    page = Paginator(selectors.due_for_reassessment(days), 25).get_page(request.GET.get("page"))
     return render(
         request,
-        "register/recognition_detail.html",
-        {
-            "recognition": recognition,
-            "history": selectors.history(recognition),
-            "form": form,
-        },
-        status=400,
+        "register/reassessment_list.html",
+        {"page_obj": page, "days": days, "query_string": f"dagen={days}"},
     )
+
+
+@login_required
+@permission_required("register.approve_revocation", raise_exception=True)
+def revocation_list(request: HttpRequest) -> HttpResponse:
+    """Proposals waiting for a second officer."""
+    page = Paginator(selectors.pending_revocations(), 25).get_page(request.GET.get("page"))
+    return render(request, "register/revocation_list.html", {"page_obj": page, "query_string": ""})
+
+
+@login_required
+@permission_required("register.manage_recognitions", raise_exception=True)
+def register_import(request: HttpRequest) -> HttpResponse:
+    """Upload a register CSV: validated completely, written all or nothing."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            source = str(getattr(request.FILES.get("file"), "name", "") or "upload.csv")
+            report = import_register(
+                acting_user=request.user, text=form.cleaned_data["file"], source=source
+            )
+            if report.ok:
+                messages.success(request, report.summary())
+            else:
+                status = 400
+        else:
+            status = 400
+    return render(request, "register/import.html", {"form": form, "report": report}, status=status)

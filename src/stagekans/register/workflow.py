@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +42,19 @@ class TransitionNotAllowed(Exception):
 def check_transition(current: RecognitionStatus | None, target: RecognitionStatus) -> None:
     if target not in ALLOWED_TRANSITIONS.get(current, frozenset()):
         raise TransitionNotAllowed(current, target)
+
+
+# The five conditions of recognition (erkenningsvoorwaarden), in the order SBB assesses them.
+# Granting or reassessing needs every one of them met.
+RECOGNITION_CONDITIONS: tuple[tuple[str, Any], ...] = (  # (field, lazy Dutch label)
+    ("suitable_work", _("Passende werkzaamheden en taken voor de kwalificatie")),
+    ("competent_trainer", _("Een deskundige praktijkopleider die de student begeleidt")),
+    ("school_cooperation", _("Samenwerking en contact met de school")),
+    (
+        "safe_environment",
+        _("Een veilige leeromgeving, vrij van discriminatie en intimidatie"),
+    ),
+    ("publication_consent", _("Toestemming voor publicatie in het openbare register")),
+)
+CONDITION_FIELDS: tuple[str, ...] = tuple(name for name, _label in RECOGNITION_CONDITIONS)
+ALL_CONDITIONS_MET: dict[str, bool] = dict.fromkeys(CONDITION_FIELDS, True)

@@ -34,6 +34,13 @@ INSTALLED_APPS = [
     "stagekans.education",
     "stagekans.companies",
     "stagekans.register",
+    "stagekans.informatiepakket",
+    "stagekans.notifications",
+    "stagekans.worklist",
+    "stagekans.stagemarkt",
+    "stagekans.cases",
+    "stagekans.meldpunt",
+    "stagekans.voorlichting",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +84,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 CACHES = {"default": env.cache_config()}
+
+# Meldpunt: months after closure that reporters' contact details are kept; statistics threshold.
+MELDPUNT_RETENTION_MONTHS = int(env.get("MELDPUNT_RETENTION_MONTHS"))
+MELDPUNT_SUPPRESSION_THRESHOLD = int(env.get("MELDPUNT_SUPPRESSION_THRESHOLD"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -136,7 +147,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "handout-reminders": {"task": "informatiepakket.send_reminders", "schedule": 60 * 60},
     "expire-recognitions": {"task": "register.expire_recognitions", "schedule": 60 * 60 * 6},
+    # Safety net for the outbox: mails whose after-commit trigger was lost still go out.
+    "drain-outbox": {"task": "notifications.drain_outbox", "schedule": 60},
+    "meldpunt-erase-expired-contacts": {
+        "task": "meldpunt.erase_expired_contacts",
+        "schedule": 60 * 60 * 24,
+    },
+    "voorlichting-reminders": {"task": "voorlichting.send_reminders", "schedule": 60 * 60 * 24},
 }
 
 REST_FRAMEWORK = {

@@ -54,6 +54,16 @@ DECLARED: list[EnvVar] = [
     EnvVar("MEDIA_ROOT", str(REPO_ROOT / "var" / "media"), "Where uploaded files are stored."),
     EnvVar("STATIC_ROOT", str(REPO_ROOT / "var" / "static"), "Where collectstatic puts files."),
     EnvVar("LOG_LEVEL", "INFO", "Log level of the stagekans loggers."),
+    EnvVar(
+        "MELDPUNT_RETENTION_MONTHS",
+        "12",
+        "Months after a report is closed before the reporter's contact details are erased.",
+    ),
+    EnvVar(
+        "MELDPUNT_SUPPRESSION_THRESHOLD",
+        "10",
+        "Published report statistics hide every cell (and total) from 1 to this number minus 1.",
+    ),
 ]
 
 _env = environ.Env()

@@ -16,6 +16,7 @@ from stagekans.education import services as education_services
 from stagekans.education.models import Leerweg, Programme, Qualification, School, Sector, Student
 from stagekans.register import services as register_services
 from stagekans.register.models import Recognition
+from stagekans.register.workflow import ALL_CONDITIONS_MET
 
 PASSWORD = "Test-wachtwoord-2026"  # noqa: S105 - test logins
 
@@ -160,6 +161,7 @@ class RecognitionFactory(ServiceFactory):
                 acting_user=None,
                 recognition=recognition,
                 reason="Voldoet (test)",
+                conditions=ALL_CONDITIONS_MET,
                 valid_from=valid_from,
             )
         return recognition
@@ -182,3 +184,58 @@ def student_user(student: Student, **kwargs: Any) -> User:
     student.user = user
     student.save(update_fields=["user"])
     return user
+
+
+class VacancyFactory(ServiceFactory):
+    """A draft vacancy (through stagemarkt.services) of a company validly recognised for the
+    qualification; pass `publish=True` to publish it too."""
+
+    class Meta:
+        model = "stagemarkt.Vacancy"
+
+    location = factory.SubFactory(LocationFactory)
+    company = factory.LazyAttribute(lambda o: o.location.company)
+    qualification = factory.LazyAttribute(
+        lambda o: RecognitionFactory(company=o.company).qualification
+    )
+    leerweg = Leerweg.BOL
+    title = factory.Sequence(lambda n: f"Stage {n}")
+    description = "Meelopen en leren in de praktijk."
+    start_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=30))
+    end_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=200))
+    days_per_week = 4
+    allowance = 300
+    places = 1
+    features = 0
+    publish = False
+
+    @classmethod
+    def _create(cls, model_class: Any, *, publish: bool, **kwargs: Any) -> Any:
+        from stagekans.stagemarkt import services as stagemarkt_services
+
+        vacancy = stagemarkt_services.create_vacancy(acting_user=None, **kwargs)
+        if publish:
+            vacancy = stagemarkt_services.publish_vacancy(acting_user=None, vacancy=vacancy)
+        return vacancy
+
+
+def submit_report(**overrides: Any) -> Any:
+    """A report through the meldpunt's intake service; anonymous unless acting_user is given.
+
+    Returns the service's SubmittedReport (with .report and the one-time .receipt_code).
+    """
+    from stagekans.meldpunt import services as meldpunt_services
+    from stagekans.meldpunt.models import FollowUp, Ground, Phase, ReporterRole
+
+    values: dict[str, Any] = {
+        "acting_user": None,
+        "reporter_role": ReporterRole.STUDENT,
+        "what_happened": "Bij het sollicitatiegesprek vroeg de manager naar mijn afkomst.",
+        "occurred_on": dt.date.today() - dt.timedelta(days=3),
+        "grounds": [Ground.ORIGIN],
+        "phase": Phase.RECRUITMENT,
+        "follow_up": FollowUp.SUPPORT,
+        "company_name": "Bakkerij De Gouden Korst",
+    }
+    values.update(overrides)
+    return meldpunt_services.submit_report(**values)

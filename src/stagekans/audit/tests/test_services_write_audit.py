@@ -12,6 +12,7 @@ from stagekans.audit.services import record
 from stagekans.companies import services as company_services
 from stagekans.education import services as education_services
 from stagekans.register import services as register_services
+from stagekans.register.workflow import ALL_CONDITIONS_MET
 from stagekans.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -173,9 +174,18 @@ def test_recognition_services(admin_user):
         acting_user=admin_user,
         recognition=recognition,
         reason="Voldoet",
+        conditions=ALL_CONDITIONS_MET,
         valid_from=dt.date.today() - dt.timedelta(days=1500),
     )
-    _only_event(before, AuditEvent.RECOGNITION_GRANTED, admin_user)
+    # The grant writes its own row; the informatiepakket hook (same transaction) then issues the
+    # two hand-outs, each with its own row.
+    rows = _new_rows(before)
+    assert [r.event_type for r in rows] == [
+        AuditEvent.RECOGNITION_GRANTED.value,
+        AuditEvent.HANDOUT_ISSUED.value,
+        AuditEvent.HANDOUT_ISSUED.value,
+    ]
+    assert rows[0].actor == admin_user
     before = AuditLog.objects.count()
     register_services.expire_recognition(acting_user=None, recognition=recognition)
     _only_event(before, AuditEvent.RECOGNITION_EXPIRED)

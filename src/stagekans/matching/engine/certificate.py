@@ -4,8 +4,8 @@ The certificate re-derives everything from the instance and the final student ->
 trusting nothing the algorithm kept internally, so a bug in an algorithm shows up as a failed
 certificate rather than as a silently wrong round. All checks are linear in the total list length:
 one pass finds each student's position of her placement, one ``maximum.at`` finds each placement's
-worst admitted priority, and one pass over the preferences above each student's placement finds
-the blocking pairs.
+worst admitted priority, and one pass over the preferences each student ranks above her placement
+(the only ones that can block) finds the blocking pairs.
 """
 
 from __future__ import annotations
@@ -161,11 +161,11 @@ def certify(
     worst_admitted = np.full(n_placements, -1, dtype=np.int64)
     np.maximum.at(worst_admitted, placement[acceptable_pair], priority[acceptable_pair])
     threshold = np.where(filled < capacity, INT64_MAX, worst_admitted)
-    limit = np.where(assigned_pair >= 0, assigned_pair, prepared.ptr[1:])
-    blocking = (np.arange(prepared.n_pairs, dtype=np.int64) < limit[student]) & (
-        priority < threshold[placement]
-    )
-    blocking_pairs = np.flatnonzero(blocking)
+    # Only preferences a student ranks above her placement (all of them if unplaced) can block.
+    first = prepared.ptr[:-1]
+    above = np.where(assigned_pair >= 0, assigned_pair, prepared.ptr[1:]) - first
+    candidates = _ragged_ranges(first, above)
+    blocking_pairs = candidates[priority[candidates] < threshold[placement[candidates]]]
 
     def pair_label(pair: int) -> tuple[str, str]:
         return (
@@ -195,6 +195,12 @@ def certify(
     return certificate, assigned_pair
 
 
+def _ragged_ranges(starts: IntArray, lengths: IntArray) -> IntArray:
+    total = int(lengths.sum())
+    group_start = np.cumsum(lengths) - lengths
+    return np.repeat(starts - group_start, lengths) + np.arange(total, dtype=np.int64)
+
+
 def unplaced_reasons(prepared: Prepared, assigned_pair: IntArray) -> IntArray:
     """Why each student is unplaced (an :class:`UnplacedReason` code, 0 when placed)."""
     reasons = np.full(prepared.n_students, int(UnplacedReason.ALL_FULL), dtype=np.int64)
@@ -206,7 +212,7 @@ def unplaced_reasons(prepared: Prepared, assigned_pair: IntArray) -> IntArray:
 
 def build_report(prepared: Prepared, assigned_pair: IntArray, reasons: IntArray) -> Report:
     placed_pairs = assigned_pair[assigned_pair >= 0]
-    ranks = prepared.submitted_rank()[placed_pairs] if placed_pairs.size else placed_pairs
+    ranks = prepared.submitted_rank(placed_pairs)
     distribution = np.bincount(ranks) if ranks.size else np.zeros(0, dtype=np.int64)
     reason_counts = np.bincount(reasons, minlength=len(UnplacedReason))
     distance = prepared.distance_km

@@ -137,6 +137,12 @@ def read_round(
         filled = [i for i in ranked_rows if texts[i] != ""]
         company_rank = np.full(len(texts), -1, dtype=np.int64)
         company_rank[filled] = _parse(prefs, "company_rank", int, rows=iter(filled))
+        negative = [i for i in filled if company_rank[i] < 0]
+        if negative:
+            raise InputError(
+                f"{preferences}:{prefs.lines[negative[0]]}: company_rank must not be negative "
+                "(leave it empty for an applicant the company did not rank)"
+            )
     registered = None
     if student_table is not None:
         registered = sorted(set(student_table.column("student")) | set(prefs.column("student")))

@@ -3,9 +3,10 @@
 Student-proposing DA with simultaneous proposals produces the same student-optimal stable matching
 as the sequential algorithm: the outcome of DA does not depend on the order in which proposals are
 processed. So each round lets *all* free students propose to their next choice at once, and each
-placement keeps its best ``capacity`` among the students it held and the new proposers, found with
-one integer sort of the round's candidates. Work per round is proportional to the proposals made
-plus the seats of the placements that received them, never to the size of the whole instance.
+placement keeps its best ``capacity`` among the students it held and the new proposers, found by
+sorting the new proposals' integer keys and merging them into the already sorted seats. Work per
+round is proportional to the proposals made plus the seats of the placements that received them,
+never to the size of the whole instance.
 
 A few rejection chains can drag on for many rounds with a handful of proposals each, where numpy's
 per-call overhead dominates; below ``sequential_below`` free students the remaining proposals are
@@ -78,17 +79,26 @@ def student_proposing(
     proposals = 0
     while free.size >= max(sequential_below, 1):
         rounds += 1
-        proposals += int(free.size)
-        at = pos[free]
-        proposal_key = key[at]
-        target = placement[at]
-        considered = proposal_key < cutoff[target]
-        rejected = free[~considered]
-        pos[rejected] += 1
+        # Cutoffs only tighten, so a proposal that cannot beat one now never will: students skip
+        # straight past such choices within the round, and only viable proposals are merged.
+        viable_student, viable_key, viable_target = [], [], []
+        probing = free
+        while probing.size:
+            proposals += int(probing.size)
+            at = pos[probing]
+            proposal_key = key[at]
+            target = placement[at]
+            considered = proposal_key < cutoff[target]
+            viable_student.append(probing[considered])
+            viable_key.append(proposal_key[considered])
+            viable_target.append(target[considered])
+            rejected = probing[~considered]
+            pos[rejected] += 1
+            probing = rejected[pos[rejected] < end[rejected]]
         losers = _merge_round(
-            free[considered],
-            proposal_key[considered],
-            target[considered],
+            np.concatenate(viable_student),
+            np.concatenate(viable_key),
+            np.concatenate(viable_target),
             capacity,
             seat_ptr,
             seat_key,
@@ -97,8 +107,7 @@ def student_proposing(
             cutoff,
         )
         pos[losers] += 1
-        candidates = np.concatenate((rejected, losers))
-        free = candidates[pos[candidates] < end[candidates]]
+        free = losers[pos[losers] < end[losers]]
         if on_round is not None:
             on_round(rounds, int(free.size), proposals)
     if free.size:

@@ -180,7 +180,7 @@ class MatchResult:
         """0-based position of each student's placement in her submitted list, -1 if unplaced."""
         ranks = np.full(self.prepared.n_students, -1, dtype=np.int64)
         placed = self.assigned_pair >= 0
-        ranks[placed] = self.prepared.submitted_rank()[self.assigned_pair[placed]]
+        ranks[placed] = self.prepared.submitted_rank(self.assigned_pair[placed])
         return ranks
 
     def output_fingerprint(self) -> str:

@@ -97,6 +97,25 @@ class Instance:
     placement_ids: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
+        # Constructed directly (not via ``from_csr``), the arrays may have any dtype; an int32
+        # placement array would silently overflow when packed into priority keys, so coerce here.
+        coercions = {
+            "pref_ptr": as_int_array,
+            "pref_placement": as_int_array,
+            "capacity": as_int_array,
+            "company_rank": as_int_array,
+            "acceptable": as_bool_array,
+            "eligible": as_bool_array,
+            "distance_km": as_float_array,
+        }
+        for name, coerce in coercions.items():
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, coerce(name, value))
+        for name in ("student_ids", "placement_ids"):
+            labels = getattr(self, name)
+            if labels is not None:
+                object.__setattr__(self, name, tuple(str(label) for label in labels))
         self._check_structure()
 
     @property

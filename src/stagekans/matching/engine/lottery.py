@@ -109,9 +109,11 @@ def priority_keys(
         return np.zeros(0, dtype=np.int64)
     placement_bits = max(n_placements - 1, 0).bit_length()
     rank_bits = int(company_rank.max()).bit_length()
-    if not dense and placement_bits + rank_bits + 32 <= 63:
-        keys = placement << (rank_bits + 32)
-        keys |= company_rank << 32
+    # Keys stay below 2**62, so INT64_MAX is free to mean "no cutoff" in the algorithms.
+    if not dense and placement_bits + rank_bits + 32 <= 62:
+        keys = placement << rank_bits
+        keys += company_rank
+        keys <<= 32
         keys |= lottery
         return keys
     order = np.lexsort((lottery, company_rank, placement))
@@ -119,4 +121,7 @@ def priority_keys(
     starts = np.cumsum(counts) - counts
     within = np.empty(placement.size, dtype=np.int64)
     within[order] = np.arange(placement.size, dtype=np.int64) - starts[placement[order]]
-    return (placement << int(counts.max()).bit_length()) | within
+    within_bits = int(counts.max()).bit_length()
+    if placement_bits + within_bits > 62:
+        raise ValueError("too many placements and applicants to build 62-bit priority keys")
+    return (placement << within_bits) | within

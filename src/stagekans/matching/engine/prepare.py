@@ -49,9 +49,11 @@ class Prepared:
     def n_pairs(self) -> int:
         return int(self.placement.size)
 
-    def submitted_rank(self) -> IntArray:
-        """0-based position of each kept preference in the student's submitted list."""
-        return self.source_pair - self.instance.pref_ptr[self.student]
+    def submitted_rank(self, pairs: IntArray | None = None) -> IntArray:
+        """0-based position of kept preferences (all, or ``pairs``) in the submitted lists."""
+        if pairs is None:
+            return self.source_pair - self.instance.pref_ptr[self.student]
+        return self.source_pair[pairs] - self.instance.pref_ptr[self.student[pairs]]
 
 
 def prepare(instance: Instance) -> Prepared:
@@ -91,19 +93,22 @@ def prepare(instance: Instance) -> Prepared:
     _check_duplicates(instance, pair_student)
 
     company_rank = instance.company_rank
-    if company_rank is not None and company_rank.size:
+    if (
+        company_rank is not None
+        and company_rank.size
+        and (int(company_rank.min()) < 0 or int(company_rank.max()) > MAX_COMPANY_RANK)
+    ):
         bad = (company_rank < 0) | (company_rank > MAX_COMPANY_RANK)
-        if bad.any():
-            first = int(np.flatnonzero(bad)[0])
-            student = instance.student_label(int(pair_student[first]))
-            place = instance.placement_label(int(placement[first]))
-            raise InputError(
-                f"placement {place!r} gives student {student!r} rank {int(company_rank[first])}; "
-                f"company ranks must lie in 0..{MAX_COMPANY_RANK}",
-                student=student,
-                placement=place,
-                occurrences=int(bad.sum()),
-            )
+        first = int(np.flatnonzero(bad)[0])
+        student = instance.student_label(int(pair_student[first]))
+        place = instance.placement_label(int(placement[first]))
+        raise InputError(
+            f"placement {place!r} gives student {student!r} rank {int(company_rank[first])}; "
+            f"company ranks must lie in 0..{MAX_COMPANY_RANK}",
+            student=student,
+            placement=place,
+            occurrences=int(bad.sum()),
+        )
     distance = instance.distance_km
     if distance is not None and distance.size:
         bad = ~np.isfinite(distance) | (distance < 0)

@@ -19,10 +19,15 @@ def random_instance(
     list_length: int = 10,
     capacity: tuple[int, int] = (5, 10),
     ranked: bool = True,
+    rank_levels: int | None = None,
     refusal_rate: float = 0.0,
     seed: int = 0,
 ) -> Instance:
-    """A random round; ``ranked=False`` makes every company accept-only (ties for the lottery)."""
+    """A random round; ``ranked=False`` makes every company accept-only (ties for the lottery).
+
+    ``rank_levels`` gives coarse company ranks instead (each applicant lands in one of that many
+    priority classes), the situation in which stable improvement cycles matter.
+    """
     rng = np.random.default_rng(seed)
     k = min(list_length, n_placements)
     choices = rng.integers(0, n_placements, size=(n_students, k), dtype=np.int64)
@@ -42,7 +47,9 @@ def random_instance(
     low, high = capacity
     caps = rng.integers(low, high + 1, size=n_placements, dtype=np.int64)
     company_rank = None
-    if ranked:
+    if ranked and rank_levels is not None:
+        company_rank = rng.integers(0, rank_levels, size=placement.size, dtype=np.int64)
+    elif ranked:
         noise = rng.permutation(placement.size).astype(np.int64)
         order = np.argsort(placement * max(placement.size, 1) + noise)
         counts = np.bincount(placement, minlength=n_placements)

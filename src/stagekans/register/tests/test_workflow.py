@@ -10,6 +10,7 @@ from stagekans.audit.models import AuditEvent, AuditLog
 from stagekans.register import services
 from stagekans.register.models import RecognitionStatusChange
 from stagekans.register.workflow import (
+    ALL_CONDITIONS_MET,
     ALLOWED_TRANSITIONS,
     RecognitionStatus,
     TransitionNotAllowed,
@@ -50,7 +51,11 @@ def test_request_then_grant_writes_history_and_audit():
     recognition = RecognitionFactory(granted=False)
     assert recognition.status == S.REQUESTED
     recognition = services.grant_recognition(
-        acting_user=None, recognition=recognition, reason="Voldoet", valid_from=dt.date(2026, 1, 1)
+        acting_user=None,
+        recognition=recognition,
+        reason="Voldoet",
+        conditions=ALL_CONDITIONS_MET,
+        valid_from=dt.date(2026, 1, 1),
     )
     assert recognition.valid_until == dt.date(2030, 1, 1)
     statuses = list(recognition.history.values_list("status", flat=True))
@@ -99,7 +104,9 @@ def test_expiry_job_expires_only_ended_recognitions():
 def test_reason_required():
     recognition = RecognitionFactory(granted=False)
     with pytest.raises(ValidationError):
-        services.grant_recognition(acting_user=None, recognition=recognition, reason="  ")
+        services.grant_recognition(
+            acting_user=None, recognition=recognition, reason="  ", conditions=ALL_CONDITIONS_MET
+        )
 
 
 @pytest.mark.django_db

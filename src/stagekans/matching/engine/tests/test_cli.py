@@ -147,3 +147,30 @@ def test_cli_reports_bad_input_by_name(
     assert "nan.csv:2: rank 'first' is not a valid integer" in capsys.readouterr().err
     negative = _write(files["dir"] / "neg.csv", [["placement", "capacity"], ["garage", "-1"]])
     assert main([str(bad), str(negative), "-q"]) == 2
+
+
+def test_cli_rejects_negative_company_rank_and_ranks_blanks_last(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = files["dir"]
+    negative = _write(
+        d / "negative.csv",
+        [["student", "placement", "rank", "company_rank"], ["eva", "garage", "1", "-2"]],
+    )
+    assert main([str(negative), str(files["capacities"]), "-q"]) == 2
+    assert "negative.csv:2: company_rank must not be negative" in capsys.readouterr().err
+    # garage has one seat; it ranked dirk and left eva unranked, so dirk wins whatever the lottery.
+    blanks = _write(
+        d / "blanks.csv",
+        [
+            ["student", "placement", "rank", "company_rank"],
+            ["eva", "garage", "1", ""],
+            ["dirk", "garage", "1", "5"],
+        ],
+    )
+    for seed in ("1", "2", "3"):
+        out = d / f"blank-{seed}.csv"
+        args = [str(blanks), str(files["capacities"]), "-q", "--seed", seed]
+        assert main([*args, "-o", str(out), "-c", str(d / "blank.json")]) == 0
+        rows = {row["student"]: row["placement"] for row in _read(out)}
+        assert rows == {"dirk": "garage", "eva": ""}

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from stagekans.matching.engine import Algorithm, Instance, MatchConfig, TieBreaking, match
 from stagekans.matching.engine.synthetic import random_instance
 from stagekans.matching.engine.tests.support import (
     SmallRound,
     random_round,
+    small_rounds,
     solve_with_matching_package,
 )
 
@@ -46,6 +48,16 @@ def test_company_proposing_equals_matching_package(
     assert result.certificate.valid
     expected = solve_with_matching_package(small, "hospital")
     assert tuple(result.assignment.tolist()) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(small=small_rounds(max_students=9, max_placements=4, max_capacity=3))
+def test_matching_package_agrees_on_generated_rounds(small: SmallRound) -> None:
+    instance = small.instance()
+    student_side = match(instance).assignment.tolist()
+    assert tuple(student_side) == solve_with_matching_package(small, "resident")
+    company = match(instance, MatchConfig(algorithm=Algorithm.COMPANY_PROPOSING))
+    assert tuple(company.assignment.tolist()) == solve_with_matching_package(small, "hospital")
 
 
 def test_benchmark_shaped_instance_equals_matching_package() -> None:

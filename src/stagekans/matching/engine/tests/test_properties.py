@@ -24,7 +24,7 @@ from stagekans.matching.engine.tests.support import (
     tie_broken_priority,
 )
 
-FAST = settings(max_examples=120, deadline=None)
+FAST = settings(max_examples=250, deadline=None)
 
 
 def _lottery_of(small: SmallRound, config: MatchConfig) -> dict[tuple[int, int], int]:

@@ -171,3 +171,17 @@ def test_a_valid_instance_matches_and_reports_the_refusal() -> None:
     assert result.certificate.valid
     assert result.assignment.tolist() == [1, 0]
     assert result.report.refused_preferences == 1
+
+
+def test_direct_construction_coerces_narrow_dtypes() -> None:
+    """int32/uint8 arrays from a database driver must not overflow inside the priority keys."""
+    narrow = Instance(
+        np.array([0, 2, 3], dtype=np.int32),
+        np.array([1, 0, 0], dtype=np.int16),
+        np.array([1, 1], dtype=np.uint8),
+        company_rank=np.array([0, 1, 0], dtype=np.int32),
+    )
+    wide = Instance.from_csr([0, 2, 3], [1, 0, 0], [1, 1], company_rank=[0, 1, 0])
+    assert narrow.pref_placement.dtype == np.int64 and narrow.capacity.dtype == np.int64
+    assert narrow.fingerprint() == wide.fingerprint()
+    assert match(narrow).assignment.tolist() == match(wide).assignment.tolist() == [1, 0]

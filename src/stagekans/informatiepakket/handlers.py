@@ -1,0 +1,14 @@
+"""Recognition → the company automatically receives the current hand-outs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stagekans.register.hooks import on_recognition_granted
+
+
+@on_recognition_granted
+def issue_handouts_on_recognition(*, recognition: Any, acting_user: Any) -> None:
+    from stagekans.informatiepakket.services import issue_current_handouts
+
+    issue_current_handouts(acting_user=acting_user, company=recognition.company)

@@ -1,0 +1,19 @@
+"""Grant the meldpunt and voorlichting permissions to their roles (stagekans.accounts.roles)."""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    from stagekans.accounts.roles import sync_roles
+
+    sync_roles(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0002_roles"),
+        ("meldpunt", "0001_initial"),
+        ("voorlichting", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -1,0 +1,100 @@
+"""The outbox: write mails in the business transaction, send them after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.utils import timezone
+
+from stagekans.notifications.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+
+
+def enqueue_mail(
+    *, to: str, subject: str, body: str, dedup_key: str | None = None
+) -> OutboxMessage:
+    """Write one mail to the outbox inside the caller's transaction.
+
+    The mail leaves only when that transaction commits (a rollback removes it with everything
+    else). `dedup_key` makes enqueueing idempotent: a second call with the same key is a no-op.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("enqueue_mail() must be called inside the business transaction")
+    if dedup_key:
+        existing = OutboxMessage.objects.filter(dedup_key=dedup_key).first()
+        if existing is not None:
+            return existing
+    message = OutboxMessage.objects.create(
+        to=to,
+        subject=subject[:200],
+        body=body,
+        dedup_key=dedup_key or None,
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(_trigger_drain)
+    return message
+
+
+def _trigger_drain() -> None:
+    from stagekans.notifications.tasks import drain_outbox
+
+    try:
+        drain_outbox.delay()
+    except Exception:  # broker down: the beat safety net and worker start drain later
+        logger.exception("could not queue notifications.drain_outbox; the beat will retry")
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4, … minutes, at most one hour."""
+    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+def _claim_one() -> OutboxMessage | None:
+    qs = OutboxMessage.objects.filter(
+        sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=timezone.now()
+    ).order_by("next_attempt_at", "id")
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True)
+    else:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def send_due(*, limit: int = 500) -> int:
+    """Send due outbox rows, one row per transaction. Returns how many were sent.
+
+    The row stays locked while it is sent, so a second worker skips it; if this worker dies
+    mid-send, the transaction rolls back and the row is owed again.
+    """
+    sent = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            message = _claim_one()
+            if message is None:
+                break
+            message.attempts += 1
+            try:
+                EmailMessage(
+                    subject=message.subject,
+                    body=message.body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[message.to],
+                ).send(fail_silently=False)
+            except Exception as error:
+                message.last_error = f"{type(error).__name__}: {error}"[:2000]
+                message.next_attempt_at = timezone.now() + backoff(message.attempts)
+                message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+                logger.warning("outbox message %s failed: %s", message.pk, message.last_error)
+                continue
+            message.sent_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["attempts", "last_error", "sent_at"])
+            sent += 1
+    return sent

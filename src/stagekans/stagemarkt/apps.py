@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StagemarktConfig(AppConfig):
+    name = "stagekans.stagemarkt"
+    verbose_name = _("Stagemarkt")
+
+    def ready(self) -> None:
+        from stagekans.register.hooks import on_recognition_revoked
+        from stagekans.stagemarkt.services import withdraw_for_revoked_recognition
+
+        on_recognition_revoked(withdraw_for_revoked_recognition)
