@@ -20,16 +20,21 @@ def _dutch(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _roles_survive_flush(request):  # type: ignore[no-untyped-def]
-    """Transactional tests flush the database, which removes the role groups that the data
-    migration made; put them back so every test sees the real roles."""
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+def _reference_data_after_flush(request):  # type: ignore[no-untyped-def]
+    """Transactional and browser tests flush the database when they end, which also removes
+    what data migrations loaded (role groups, first texts). Put it back before such a test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
         request.getfixturevalue("transactional_db")
-        from django.apps import apps
+        from django.contrib.auth.models import Group
         from django.contrib.contenttypes.models import ContentType
 
-        from stagekans.accounts.roles import sync_roles
+        if not Group.objects.exists():
+            from stagekans.core.reference_data import restore
 
-        ContentType.objects.clear_cache()
-        sync_roles(apps)
+            ContentType.objects.clear_cache()
+            restore()
     yield
