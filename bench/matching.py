@@ -335,6 +335,7 @@ def render(
     school: list[dict[str, Any]],
     started: dt.datetime,
     elapsed: float,
+    loads: tuple[float, float],
 ) -> str:
     lines = [
         SECTION,
@@ -343,7 +344,8 @@ def render(
         "",
         f"Measured {started:%Y-%m-%d %H:%M} UTC on: {machine()}. The machine is shared with other "
         "work, so every engine figure is the best of several runs; the whole benchmark took "
-        f"{elapsed / 60:.1f} minutes.",
+        f"{elapsed / 60:.1f} minutes, with a one-minute load average of {loads[0]:.1f} at the "
+        f"start and {loads[1]:.1f} at the end.",
         "",
         f"### National case: {national['students']:,} students × 10 preferences",
         "",
@@ -473,6 +475,7 @@ def main() -> int:
         return 0
 
     started = dt.datetime.now(dt.UTC)
+    load_at_start = os.getloadavg()[0]
     clock = time.perf_counter()
     print("national case (subprocess)...", file=sys.stderr, flush=True)
     environment = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
@@ -490,7 +493,8 @@ def main() -> int:
     comparison = run_comparison([1_000] if args.quick else [1_000, 10_000, 100_000])
     print("school-led...", file=sys.stderr, flush=True)
     school = run_school_led([1_000] if args.quick else [1_000, 5_000])
-    text = render(national, comparison, school, started, time.perf_counter() - clock)
+    loads = (load_at_start, os.getloadavg()[0])
+    text = render(national, comparison, school, started, time.perf_counter() - clock, loads)
     print(text)
     if args.results is not None:
         write_section(args.results, text)
