@@ -17,6 +17,7 @@ urlpatterns = [
     path("taken/", include("stagekans.worklist.urls")),
     path("stagemarkt/", include("stagekans.stagemarkt.urls")),
     path("meldpunt/", include("stagekans.meldpunt.urls")),
+    path("onderzoek/", include("stagekans.cases.urls")),
     path("voorlichting/", include("stagekans.voorlichting.urls")),
     path("informatiepakket/", include("stagekans.informatiepakket.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

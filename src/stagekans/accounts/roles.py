@@ -49,6 +49,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "register.view_recognition",
             "worklist.view_schooltask",
             "worklist.change_schooltask",
+            "cases.respond_to_hearing",
             "meldpunt.view_own_reports",
             "meldpunt.file_report_on_behalf",
             "voorlichting.view_school_coverage",
@@ -73,6 +74,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "stagemarkt.publish_vacancy",
             "stagemarkt.view_companyprofile",
             "stagemarkt.change_companyprofile",
+            "cases.respond_to_hearing",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(
@@ -105,6 +107,12 @@ ROLES: dict[Role, RoleDefinition] = {
             "companies.view_all_companies",
             "companies.view_location",
             "register.view_recognition",
+            # An investigator proposes a revocation from a decided case through the register's
+            # four-eyes service, which asks for this permission; a second SBB officer (with
+            # register.approve_revocation) must approve it. See docs/adr/0400.
+            "register.manage_recognitions",
+            "cases.view_case",
+            "cases.investigate_case",
             "stagemarkt.view_vacancy",
             "stagemarkt.view_companyprofile",
         ),

@@ -56,6 +56,21 @@ class AuditEvent(models.TextChoices):
     REPORT_MESSAGE_SENT = "report.message_sent", _("Bericht bij melding verstuurd")
     REPORT_CONTACT_ERASED = "report.contact_erased", _("Contactgegevens melder gewist")
     CASE_OPENED = "case.opened", _("Onderzoekszaak geopend")
+    CASE_VIEWED = "case.viewed", _("Onderzoekszaak ingezien")
+    CASE_STATUS_CHANGED = "case.status_changed", _("Status van onderzoekszaak gewijzigd")
+    CASE_ASSIGNED = "case.assigned", _("Onderzoekszaak toegewezen")
+    CASE_SCHOOL_SELECTED = "case.school_selected", _("School aan onderzoekszaak gekoppeld")
+    CASE_HEARING_REQUESTED = "case.hearing_requested", _("Hoor en wederhoor gevraagd")
+    CASE_HEARING_DEADLINE_EXTENDED = (
+        "case.hearing_deadline_extended",
+        _("Termijn hoor en wederhoor verlengd"),
+    )
+    CASE_HEARING_REMINDED = "case.hearing_reminded", _("Herinnering hoor en wederhoor verstuurd")
+    CASE_HEARING_RESPONDED = "case.hearing_responded", _("Reactie hoor en wederhoor ontvangen")
+    CASE_DECIDED = "case.decided", _("Besluit in onderzoekszaak genomen")
+    CASE_REVOCATION_REQUESTED = "case.revocation_requested", _("Intrekking gevraagd vanuit zaak")
+    CASE_OBJECTION_REGISTERED = "case.objection_registered", _("Bezwaar geregistreerd")
+    CASE_MESSAGE_SENT = "case.message_sent", _("Bericht in onderzoekszaak verstuurd")
     VOORLICHTING_PUBLISHED = "voorlichting.published", _("Voorlichtingstekst gepubliceerd")
     VOORLICHTING_ACKNOWLEDGED = "voorlichting.acknowledged", _("Voorlichting gelezen")
     VOORLICHTING_PERIOD_ANNOUNCED = (

@@ -156,6 +156,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60 * 60 * 24,
     },
     "voorlichting-reminders": {"task": "voorlichting.send_reminders", "schedule": 60 * 60 * 24},
+    "cases-hearing-reminders": {
+        "task": "cases.send_hearing_reminders",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 REST_FRAMEWORK = {

@@ -239,3 +239,14 @@ def submit_report(**overrides: Any) -> Any:
     }
     values.update(overrides)
     return meldpunt_services.submit_report(**values)
+
+
+def investigation_case(*, company: Any, investigator: Any, summary: str = "") -> Any:
+    """An investigation case opened by an SBB investigator (through cases.services)."""
+    from stagekans.cases import services as case_services
+
+    return case_services.open_case(
+        acting_user=investigator,
+        company=company,
+        summary=summary or "Vermoeden van afwijzing op afkomst bij de sollicitatie (test).",
+    )
