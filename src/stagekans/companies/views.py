@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -26,7 +28,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "companies/company_list.html",
-        {"page_obj": page, "q": q, "query_string": f"q={q}" if q else ""},
+        {"page_obj": page, "q": q, "query_string": urlencode({"q": q}) if q else ""},
     )
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -55,7 +56,7 @@ def student_list(request: HttpRequest, pk: int) -> HttpResponse:
             "school": school,
             "page_obj": page,
             "q": q,
-            "query_string": f"q={q}" if q else "",
+            "query_string": urlencode({"q": q}) if q else "",
         },
     )
 

@@ -14,7 +14,9 @@ from stagekans.notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
+# After this many failed attempts every further failure is logged as an ERROR (for alerting);
+# the message is still retried every hour: mail about a decision must never be dropped.
+ALERT_AFTER_ATTEMPTS = 10
 
 
 def enqueue_mail(
@@ -58,7 +60,7 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def _claim_one() -> OutboxMessage | None:
     qs = OutboxMessage.objects.filter(
-        sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=timezone.now()
+        sent_at__isnull=True, next_attempt_at__lte=timezone.now()
     ).order_by("next_attempt_at", "id")
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True)
@@ -91,7 +93,13 @@ def send_due(*, limit: int = 500) -> int:
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]
                 message.next_attempt_at = timezone.now() + backoff(message.attempts)
                 message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-                logger.warning("outbox message %s failed: %s", message.pk, message.last_error)
+                log = logger.error if message.attempts >= ALERT_AFTER_ATTEMPTS else logger.warning
+                log(
+                    "outbox message %s failed (attempt %s): %s",
+                    message.pk,
+                    message.attempts,
+                    message.last_error,
+                )
                 continue
             message.sent_at = timezone.now()
             message.last_error = ""

@@ -128,9 +128,18 @@ def _messages(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
 
+class UnreadableCsv(Exception):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+
+
 def _read(text: str) -> tuple[list[str] | None, list[dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    rows = [dict(r) for r in reader]
+    try:
+        rows = [dict(r) for r in reader]
+    except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
+        raise UnreadableCsv(reader.line_num, str(exc)) from exc
     return (list(reader.fieldnames) if reader.fieldnames else None), rows
 
 
@@ -141,8 +150,29 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+MAX_LENGTHS = {
+    "company_name": 200,
+    "street": 200,
+    "house_number": 20,
+    "place": 100,
+    "postcode": 7,
+    "kvk_number": 12,
+    "crebo": 5,
+}
+
+
 def _validate(text: str, report: ImportReport) -> list[_Row]:
-    header, raw_rows = _read(text)
+    try:
+        header, raw_rows = _read(text)
+    except UnreadableCsv as exc:
+        report.errors.append(
+            RowError(
+                exc.line,
+                "-",
+                _("Deze regel is geen geldige CSV (%(reason)s).") % {"reason": exc.reason},
+            )
+        )
+        return []
     report.rows = len(raw_rows)
     if header is None:
         report.errors.append(RowError(1, "-", _("Het bestand is leeg.")))
@@ -182,8 +212,12 @@ def _validate(text: str, report: ImportReport) -> list[_Row]:
                 validate_kvk(value["kvk_number"])
             except ValidationError as e:
                 err("kvk_number", _messages(e))
-        if len(value["company_name"]) > 200:
-            err("company_name", _("De naam mag hoogstens 200 tekens lang zijn."))
+        for column, limit in MAX_LENGTHS.items():
+            if len(value[column]) > limit:
+                err(column, _("Mag hoogstens %(n)s tekens lang zijn.") % {"n": limit})
+        for column in COLUMNS:
+            if "\x00" in value[column]:
+                err(column, _("Bevat een ongeldig teken (NUL)."))
         if value["sector"] and value["sector"] not in Sector.values:
             err(
                 "sector",
@@ -443,5 +477,12 @@ def import_register(*, acting_user: Any, text: str, source: str = "") -> ImportR
         rows = _validate(text, report)
         if report.errors:
             return report
-        _write(rows, report, acting_user, source or "csv")
+        try:
+            with transaction.atomic():
+                _write(rows, report, acting_user, source or "csv")
+        except ValidationError as exc:
+            # A rule only a service knows about: report it, and nothing of the import stays.
+            report.errors.append(RowError(0, "-", _messages(exc)))
+            report.companies_created = report.companies_updated = report.locations_created = 0
+            report.recognitions_requested = report.recognitions_granted = 0
     return report

@@ -167,6 +167,14 @@ def expire_recognition(*, acting_user: Any, recognition: Recognition) -> Recogni
         reason=_("Geldigheidsduur verstreken op %(date)s.")
         % {"date": recognition.valid_until.isoformat()},
     )
+    # A revocation proposal cannot outlive the recognition it is about.
+    recognition.revocation_requests.filter(state=RevocationState.PENDING).update(
+        state=RevocationState.REJECTED,
+        decided_at=timezone.now(),
+        decision_note=_(
+            "Vervallen: de erkenning is verlopen voordat het voorstel werd beoordeeld."
+        ),
+    )
     record(
         actor=acting_user,
         event=AuditEvent.RECOGNITION_EXPIRED,

@@ -14,9 +14,14 @@ logger = logging.getLogger(__name__)
 @shared_task(name="register.expire_recognitions")
 def expire_recognitions() -> int:
     """Mark every recognition whose period has ended as expired; each one its own transaction."""
-    expired = 0
-    for recognition in selectors.due_for_expiry().iterator():
-        services.expire_recognition(acting_user=None, recognition=recognition)
+    expired = failed = 0
+    for recognition in list(selectors.due_for_expiry()):
+        try:
+            services.expire_recognition(acting_user=None, recognition=recognition)
+        except Exception:  # one bad row must not stop the others; it is retried next run
+            failed += 1
+            logger.exception("could not expire recognition %s", recognition.pk)
+            continue
         expired += 1
-    logger.info("expired %d recognitions", expired)
+    logger.info("expired %d recognitions (%d failed)", expired, failed)
     return expired

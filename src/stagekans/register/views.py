@@ -175,8 +175,8 @@ def revocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _(
-                "De erkenning is ingetrokken. Het leerbedrijf en de betrokken scholen krijgen "
-                "bericht."
+                "De erkenning is ingetrokken: de vacatures voor deze kwalificatie zijn "
+                "ingetrokken en het leerbedrijf krijgt een e-mail met de redenen."
             ),
         )
     return redirect("register:recognition_detail", pk=revocation.recognition_id)

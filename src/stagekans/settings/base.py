@@ -136,6 +136,8 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH", str(REPO_ROOT / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
+# A hanging SMTP server must not hold an outbox row (and its transaction) for long.
+EMAIL_TIMEOUT = 30
 
 # Celery: with no broker configured, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = env.get("CELERY_BROKER_URL") or "memory://"

@@ -89,3 +89,26 @@ def test_beat_runs_the_drain_every_minute(settings):
         if e["task"] == "notifications.drain_outbox"
     )
     assert entry["schedule"] == 60
+
+
+def test_mail_is_never_dropped_after_many_failures(settings, caplog):
+    """An SMTP outage longer than the back-off schedule must not lose a decision letter."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        _closed_port(),
+        2,
+    )
+    with transaction.atomic():
+        message = services.enqueue_mail(to="bedrijf@example.nl", subject="Besluit", body="...")
+    for _ in range(services.ALERT_AFTER_ATTEMPTS + 2):
+        OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+        assert services.send_due() == 0
+    message.refresh_from_db()
+    assert message.attempts == services.ALERT_AFTER_ATTEMPTS + 2 and message.sent_at is None
+    assert any(r.levelname == "ERROR" for r in caplog.records)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    assert services.send_due() == 1
+    message.refresh_from_db()
+    assert message.sent_at is not None

@@ -197,3 +197,33 @@ def test_upload_page_reports_errors_and_imports(crebos, officers):
     assert Company.objects.count() == 2
     latin = SimpleUploadedFile("x.csv", "naam,café\n".encode("latin-1"), content_type="text/csv")
     assert "geen UTF-8" in client.post("/erkenningen/import/", {"file": latin}).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "fragment"),
+    [
+        ("street", "S" * 300, "hoogstens 200 tekens"),
+        ("house_number", "1" * 25, "hoogstens 20 tekens"),
+        ("place", "P" * 150, "hoogstens 100 tekens"),
+        ("company_name", "Bedrijf\x00", "ongeldig teken"),
+    ],
+)
+def test_overlong_or_nul_cells_are_row_errors_not_crashes(crebos, column, value, fragment):
+    rows = _rows(5, crebos)
+    rows[3][column] = value
+    before = _counts()
+    report = import_register(acting_user=None, text=_csv(rows))
+    assert not report.ok
+    messages = [str(e) for e in report.errors]
+    assert any(f"Rij 5, kolom {column}" in m and fragment in m for m in messages), messages
+    assert _counts() == before
+
+
+def test_a_cell_beyond_the_csv_field_limit_is_reported(crebos):
+    rows = _rows(3, crebos)
+    rows[1]["street"] = "x" * 200_000
+    before = _counts()
+    report = import_register(acting_user=None, text=_csv(rows))
+    assert not report.ok
+    assert "geen geldige CSV" in str(report.errors[0])
+    assert _counts() == before

@@ -285,10 +285,14 @@ def test_pending_revocation_of_an_expired_recognition_cannot_take_effect(officer
     recognition = f.RecognitionFactory(valid_from=dt.date.today() - dt.timedelta(days=4 * 366))
     revocation = _propose(recognition, proposer)
     services.expire_recognition(acting_user=None, recognition=recognition)
-    with pytest.raises(TransitionNotAllowed):
-        services.approve_revocation(acting_user=approver, revocation=revocation)
+    # The proposal lapses with the recognition, so it no longer blocks a new grant.
     revocation.refresh_from_db()
-    assert revocation.state == RevocationState.PENDING
+    assert revocation.state == RevocationState.REJECTED
+    assert "verlopen" in revocation.decision_note
+    with pytest.raises(ValidationError):
+        services.approve_revocation(acting_user=approver, revocation=revocation)
+    recognition.refresh_from_db()
+    assert recognition.status == "expired"
 
 
 def test_revoked_recognition_can_be_requested_again(officers):
