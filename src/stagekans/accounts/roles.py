@@ -94,6 +94,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "education.view_qualification",
             "register.view_recognition",
             "register.manage_recognitions",
+            "register.propose_revocation",
             "register.approve_revocation",
             "stagemarkt.view_vacancy",
             "stagemarkt.view_companyprofile",
@@ -108,9 +109,9 @@ ROLES: dict[Role, RoleDefinition] = {
             "companies.view_location",
             "register.view_recognition",
             # An investigator proposes a revocation from a decided case through the register's
-            # four-eyes service, which asks for this permission; a second SBB officer (with
-            # register.approve_revocation) must approve it. See docs/adr/0400.
-            "register.manage_recognitions",
+            # four-eyes service; a second SBB officer (register.approve_revocation) must
+            # approve it. Granting and importing recognitions stays with the advisors.
+            "register.propose_revocation",
             "cases.view_case",
             "cases.investigate_case",
             "stagemarkt.view_vacancy",

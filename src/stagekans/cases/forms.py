@@ -15,6 +15,22 @@ from stagekans.education.models import School
 from stagekans.meldpunt.attachments import clean_attachment
 
 
+def _revalidate(form: forms.Form) -> None:
+    """StyledFormMixin validates while the form is built; after querysets changed, again."""
+    form._errors = None  # type: ignore[attr-defined]
+    for name, field in form.fields.items():
+        widget = field.widget
+        widget.attrs.pop("aria-invalid", None)
+        widget.attrs.pop("aria-describedby", None)
+        auto_id = form[name].auto_id
+        described = [f"{auto_id}_help"] if field.help_text else []
+        if form.is_bound and name in form.errors:
+            described.append(f"{auto_id}_error")
+            widget.attrs["aria-invalid"] = "true"
+        if described:
+            widget.attrs["aria-describedby"] = " ".join(described)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -75,14 +91,15 @@ class HearingForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, schools: Any, reporters: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["reporter"].choices = [("", "—")] + [
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        self.fields["reporter"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (str(r.pk), r.report_reference) for r in reporters
         ]
         if not reporters:
-            self.fields["party"].choices = [
+            self.fields["party"].choices = [  # type: ignore[attr-defined]
                 c for c in Party.choices if c[0] != Party.STUDENT
             ]
+        _revalidate(self)
 
 
 class HearingChoiceField(forms.ModelChoiceField):
@@ -103,7 +120,8 @@ class ExtendForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, hearings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hearing"].queryset = hearings
+        self.fields["hearing"].queryset = hearings  # type: ignore[attr-defined]
+        _revalidate(self)
 
 
 class ResponseForm(StyledFormMixin, forms.Form):
@@ -139,7 +157,8 @@ class StudentResponseForm(ResponseForm):
 
     def __init__(self, *args: Any, hearings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hearing"].queryset = hearings
+        self.fields["hearing"].queryset = hearings  # type: ignore[attr-defined]
+        _revalidate(self)
         self.fields["statement"].label = _("Wat de student vertelde")
 
 
@@ -200,7 +219,8 @@ class ReopenForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = investigators()
+        self.fields["assignee"].queryset = investigators()  # type: ignore[attr-defined]
+        _revalidate(self)
 
 
 class AssignForm(StyledFormMixin, forms.Form):
@@ -212,7 +232,8 @@ class AssignForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = investigators()
+        self.fields["assignee"].queryset = investigators()  # type: ignore[attr-defined]
+        _revalidate(self)
 
 
 class MessageForm(StyledFormMixin, forms.Form):
@@ -227,4 +248,5 @@ class MessageForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        _revalidate(self)

@@ -18,9 +18,20 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from stagekans.cases.models import CaseDecision, Measure
 
-_MONTHS = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
+_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def _date(day: object) -> str:
@@ -28,7 +39,7 @@ def _date(day: object) -> str:
 
 
 def _para(text: str, style: object) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)  # type: ignore[arg-type]
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def decision_letter_pdf(decision: CaseDecision) -> bytes:

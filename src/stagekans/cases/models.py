@@ -164,7 +164,7 @@ class CaseStatusChange(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValueError("CaseStatusChange rows are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class Party(models.TextChoices):
@@ -237,7 +237,10 @@ class HearingRequest(models.Model):
 
 class HearingResponse(models.Model):
     hearing = models.ForeignKey(
-        HearingRequest, on_delete=models.CASCADE, related_name="responses", verbose_name=_("verzoek")
+        HearingRequest,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("verzoek"),
     )
     statement = models.TextField(_("reactie"))
     responded_by = models.ForeignKey(
@@ -331,15 +334,13 @@ class CaseDecision(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValueError("CaseDecision rows are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class CaseRevocation(models.Model):
     """Links a decision to the register's four-eyes revocation request(s) it started."""
 
-    decision = models.ForeignKey(
-        CaseDecision, on_delete=models.PROTECT, related_name="revocations"
-    )
+    decision = models.ForeignKey(CaseDecision, on_delete=models.PROTECT, related_name="revocations")
     revocation = models.OneToOneField(
         "register.RevocationRequest", on_delete=models.PROTECT, related_name="case_link"
     )
@@ -387,7 +388,9 @@ class CaseMessage(models.Model):
     )
     subject = models.CharField(_("onderwerp"), max_length=150)
     body = models.TextField(_("bericht"))
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recipients = models.PositiveIntegerField(_("aantal ontvangers"), default=0)
     created_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
 

@@ -76,23 +76,17 @@ def work_queue(user: Any, view: str = "assigned", today: dt.date | None = None) 
     mine = _with_next_deadline(mine)
     if view == "due":
         horizon = add_working_days(today, DUE_WITHIN_WORKING_DAYS)
-        return mine.filter(next_deadline__gte=today, next_deadline__lte=horizon).order_by(
+        return mine.filter(next_deadline__gte=today, next_deadline__lte=horizon).order_by(  # type: ignore[misc]
             "next_deadline", "pk"
         )
     if view == "overdue":
-        follow_up = Q(
-            decisions__follow_up_on__lte=today, status=CaseStatus.DECIDED
-        )
-        return (
-            mine.filter(Q(next_deadline__lt=today) | follow_up).distinct().order_by("pk")
-        )
+        follow_up = Q(decisions__follow_up_on__lte=today, status=CaseStatus.DECIDED)
+        return mine.filter(Q(next_deadline__lt=today) | follow_up).distinct().order_by("pk")
     return mine.order_by("created_at", "pk")
 
 
 def queue_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
-    return {
-        view: work_queue(user, view, today).count() for view in ("assigned", "due", "overdue")
-    }
+    return {view: work_queue(user, view, today).count() for view in ("assigned", "due", "overdue")}
 
 
 def schools_concerned(case: Case) -> set[int]:
@@ -124,7 +118,9 @@ def hearing_problems(case: Case, today: dt.date | None = None) -> list[str]:
     """
     today = today or timezone.localdate()
     problems: list[str] = []
-    hearings = list(HearingRequest.objects.filter(case=case, party__in=[Party.COMPANY, Party.SCHOOL]))
+    hearings = list(
+        HearingRequest.objects.filter(case=case, party__in=[Party.COMPANY, Party.SCHOOL])
+    )
     for party, missing in (
         (Party.COMPANY, _("Het leerbedrijf is nog niet formeel gevraagd om een reactie.")),
         (Party.SCHOOL, _("De school is nog niet formeel gevraagd om een reactie.")),
@@ -135,9 +131,14 @@ def hearing_problems(case: Case, today: dt.date | None = None) -> list[str]:
         for hearing in of_party:
             if hearing.responded_at is None and hearing.deadline >= today:
                 problems.append(
-                    _("%(party)s heeft nog niet gereageerd en de termijn loopt tot en met %(date)s.")
+                    _(
+                        "%(party)s heeft nog niet gereageerd en de termijn loopt tot en met "
+                        "%(date)s."
+                    )
                     % {
-                        "party": (_("Het leerbedrijf") if party == Party.COMPANY else _("De school")),
+                        "party": (
+                            _("Het leerbedrijf") if party == Party.COMPANY else _("De school")
+                        ),
                         "date": hearing.deadline.strftime("%d-%m-%Y"),
                     }
                 )
@@ -193,7 +194,7 @@ def party_messages(hearing: HearingRequest) -> QuerySet[CaseMessage]:
     """Messages SBB sent to the party of this hearing request, in the same case."""
     qs = CaseMessage.objects.filter(case_id=hearing.case_id, party=hearing.party)
     if hearing.party == Party.SCHOOL:
-        qs = qs.filter(school_id=hearing.school_id)
+        qs = qs.filter(school=hearing.school)
     return qs.order_by("created_at", "id")
 
 

@@ -94,7 +94,10 @@ def _text(value: str, field: str, label: str, *, min_length: int = 1) -> str:
         raise ValidationError({field: _("%(label)s: vul dit veld in.") % {"label": label}})
     if len(value) > MAX_TEXT:
         raise ValidationError(
-            {field: _("%(label)s: gebruik hoogstens %(n)d tekens.") % {"label": label, "n": MAX_TEXT}}
+            {
+                field: _("%(label)s: gebruik hoogstens %(n)d tekens.")
+                % {"label": label, "n": MAX_TEXT}
+            }
         )
     return value
 
@@ -155,9 +158,7 @@ def _company_emails(case: Case) -> list[str]:
     if case.company is None:
         return []
     return sorted(
-        set(
-            case.company.trainers.exclude(user__email="").values_list("user__email", flat=True)
-        )
+        set(case.company.trainers.exclude(user__email="").values_list("user__email", flat=True))
     )
 
 
@@ -259,7 +260,9 @@ def open_case(
     if source == CaseSource.OFFICER:
         _require_investigator_role(acting_user)
     if company is None:
-        raise ValidationError({"kvk_number": _("KvK-nummer: kies een leerbedrijf uit het register.")})
+        raise ValidationError(
+            {"kvk_number": _("KvK-nummer: kies een leerbedrijf uit het register.")}
+        )
     summary = _text(summary, "summary", _("Samenvatting"), min_length=20)
     case = Case.objects.create(
         company=company,
@@ -390,21 +393,20 @@ def request_hearing(
     _require_investigator(acting_user, case)
     questions = _text(questions, "questions", _("Vragen"), min_length=10)
     if not 1 <= working_days <= 60:
-        raise ValidationError(
-            {"working_days": _("Termijn: kies tussen 1 en 60 werkdagen.")}
-        )
+        raise ValidationError({"working_days": _("Termijn: kies tussen 1 en 60 werkdagen.")})
     current = CaseStatus(case.status)
     if current not in (CaseStatus.UNDER_INVESTIGATION, CaseStatus.HEARING, CaseStatus.ASSESSMENT):
         raise ValidationError(
-            _("In status '%(status)s' vraagt u geen hoor en wederhoor.")
-            % {"status": current.label}
+            _("In status '%(status)s' vraagt u geen hoor en wederhoor.") % {"status": current.label}
         )
     party = Party(party)
     if party == Party.COMPANY:
         if case.company is None:
             raise ValidationError(
-                _("Deze zaak gaat over een bedrijf dat niet in het register staat; u kunt het "
-                  "bedrijf hier niet horen.")
+                _(
+                    "Deze zaak gaat over een bedrijf dat niet in het register staat; u kunt het "
+                    "bedrijf hier niet horen."
+                )
             )
         school, reporter = None, None
         _refuse_reporter_identity(case, questions, "questions", _("Vragen"))
@@ -690,11 +692,7 @@ def decide(
     _refuse_reporter_identity(case, reasons, "reasons", _("Motivering"))
     if measure == Measure.REVOCATION and outcome != DecisionOutcome.ESTABLISHED:
         raise ValidationError(
-            {
-                "measure": _(
-                    "Maatregel: intrekking kan alleen als discriminatie is vastgesteld."
-                )
-            }
+            {"measure": _("Maatregel: intrekking kan alleen als discriminatie is vastgesteld.")}
         )
     today = timezone.localdate()
     if measure == Measure.IMPROVEMENT:
@@ -753,9 +751,7 @@ def _request_revocations(*, acting_user: Any, case: Case, decision: CaseDecision
     from stagekans.register import services as register_services
 
     if case.company is None:
-        raise ValidationError(
-            {"measure": _("Maatregel: dit bedrijf staat niet in het register.")}
-        )
+        raise ValidationError({"measure": _("Maatregel: dit bedrijf staat niet in het register.")})
     recognitions = list(
         register_selectors.valid_recognitions().filter(company=case.company).order_by("pk")
     )
@@ -795,7 +791,9 @@ def register_objection(
     if decision is None:  # pragma: no cover - decided always has a decision
         raise ValidationError(_("Er is geen besluit om bezwaar tegen te maken."))
     if received_on is None or received_on > timezone.localdate():
-        raise ValidationError({"received_on": _("Ontvangen op: kies een datum, niet in de toekomst.")})
+        raise ValidationError(
+            {"received_on": _("Ontvangen op: kies een datum, niet in de toekomst.")}
+        )
     if received_on < decision.decided_on:
         raise ValidationError({"received_on": _("Ontvangen op: die datum ligt vóór het besluit.")})
     if received_on > decision.objection_deadline:
@@ -881,7 +879,9 @@ def send_message(
         school = None
     elif party == Party.SCHOOL:
         if school is None or school.pk not in selectors.schools_concerned(case):
-            raise ValidationError({"party": _("Aan: kies een school die bij de zaak betrokken is.")})
+            raise ValidationError(
+                {"party": _("Aan: kies een school die bij de zaak betrokken is.")}
+            )
         recipients = _school_emails(school)
     else:
         recipients = sorted({r.email for r in selectors.reporters_of(case) if r.email})

@@ -437,11 +437,11 @@ def letter(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
 
 
 @sbb_required
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     case = _case(request, pk)
     found = get_object_or_404(HearingAttachment, response__hearing__case=case, pk=attachment_pk)
     services.record_case_view(acting_user=request.user, case=case, what="attachment")
-    response = FileResponse(
+    response: HttpResponse = FileResponse(  # type: ignore[assignment]
         found.file.open("rb"),
         content_type=found.content_type,
         as_attachment=True,

@@ -55,6 +55,10 @@ class Recognition(models.Model):
         permissions = [
             ("manage_recognitions", _("Mag erkenningen aanvragen, verlenen en beëindigen")),
             (
+                "propose_revocation",
+                _("Mag een intrekking van een erkenning voorstellen (na besluit in een zaak)"),
+            ),
+            (
                 "approve_revocation",
                 _("Mag als tweede adviseur een intrekking van een erkenning goedkeuren"),
             ),

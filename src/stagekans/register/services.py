@@ -195,7 +195,7 @@ def request_revocation(
 ) -> RevocationRequest:
     """Propose revoking a recognition. Nothing changes until a second officer approves."""
     _require_officer(acting_user)
-    if not acting_user.has_perm("register.manage_recognitions"):
+    if not acting_user.has_perm("register.propose_revocation"):
         raise PermissionDenied(_("U mag geen intrekking van een erkenning voorstellen."))
     reason = _require_reason(reason)
     decision_reference = (decision_reference or "").strip()

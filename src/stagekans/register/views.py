@@ -126,7 +126,7 @@ def recognition_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("register.manage_recognitions", raise_exception=True)
+@permission_required("register.propose_revocation", raise_exception=True)
 @require_POST
 def revocation_request(request: HttpRequest, pk: int) -> HttpResponse:
     recognition = get_object_or_404(selectors.recognitions_visible_to(request.user), pk=pk)

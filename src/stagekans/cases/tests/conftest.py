@@ -29,9 +29,7 @@ class World:
         self.school = f.SchoolFactory()
         self.staff = f.school_staff_user(self.school, email="coordinator@school.nl")
         self.investigator = f.UserFactory(role=Role.SBB_INVESTIGATOR, username="onderzoeker1")
-        self.other_investigator = f.UserFactory(
-            role=Role.SBB_INVESTIGATOR, username="onderzoeker2"
-        )
+        self.other_investigator = f.UserFactory(role=Role.SBB_INVESTIGATOR, username="onderzoeker2")
         self.advisor = f.UserFactory(role=Role.SBB_ADVISOR, username="adviseur1")
 
     def case(self) -> Case:

@@ -208,13 +208,14 @@ def test_scoping_of_cases_and_portal(world):
     assert _client(world.other_investigator).get(f"/onderzoek/{case.pk}/").status_code == 404
     assert _client(world.trainer).get(f"/onderzoek/{case.pk}/").status_code == 403
     assert _client(world.advisor).get("/onderzoek/").status_code == 403
-    assert _client(other_company_trainer).get(
-        f"/onderzoek/verzoeken/{company_h.pk}/"
-    ).status_code == 404
+    assert (
+        _client(other_company_trainer).get(f"/onderzoek/verzoeken/{company_h.pk}/").status_code
+        == 404
+    )
     assert _client(world.trainer).get(f"/onderzoek/verzoeken/{school_h.pk}/").status_code == 404
-    assert _client(other_school_staff).get(
-        f"/onderzoek/verzoeken/{school_h.pk}/"
-    ).status_code == 404
+    assert (
+        _client(other_school_staff).get(f"/onderzoek/verzoeken/{school_h.pk}/").status_code == 404
+    )
     assert _client(world.investigator).get("/onderzoek/verzoeken/").status_code == 403
 
 

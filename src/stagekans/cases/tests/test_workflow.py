@@ -75,9 +75,7 @@ def test_table_is_exactly_the_designed_one():
 
 
 def _changes(case):
-    return list(
-        CaseStatusChange.objects.filter(case=case).values_list("from_status", "to_status")
-    )
+    return list(CaseStatusChange.objects.filter(case=case).values_list("from_status", "to_status"))
 
 
 def test_each_transition_writes_history_and_one_audit_row(world):
@@ -207,7 +205,7 @@ def test_hearing_deadline_skips_weekends_and_holidays(start, days, expected):
 
 
 def test_hearing_request_has_ten_working_days_and_mails_the_party(world):
-    case, company_h, school_h = world.heard()
+    case, company_h, _school_h = world.heard()
     today = timezone.localdate()
     assert company_h.deadline == add_working_days(today, 10)
     assert is_working_day(company_h.deadline)
@@ -217,7 +215,7 @@ def test_hearing_request_has_ten_working_days_and_mails_the_party(world):
 
 
 def test_extension_moves_deadline_with_reason(world):
-    case, company_h, _school = world.heard()
+    _case, company_h, _school = world.heard()
     with pytest.raises(ValidationError):
         services.extend_hearing_deadline(
             acting_user=world.investigator, hearing=company_h, extra_working_days=5, reason=""
@@ -234,7 +232,7 @@ def test_extension_moves_deadline_with_reason(world):
 
 
 def test_reminders_go_out_once_before_the_deadline(world):
-    case, company_h, school_h = world.heard()
+    _case, company_h, school_h = world.heard()
     deadline = company_h.deadline
     too_early = deadline - dt.timedelta(days=10)
     assert services.send_hearing_reminders(today=too_early) == 0

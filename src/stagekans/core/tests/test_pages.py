@@ -49,7 +49,7 @@ def test_wrong_password_gives_dutch_message():
         (Role.SCHOOL_STAFF, "Studenten van mijn school"),
         (Role.COMPANY_TRAINER, "Mijn leerbedrijf, vestigingen en erkenningen"),
         (Role.SBB_ADVISOR, "Aanvragen beoordelen"),
-        (Role.SBB_INVESTIGATOR, "Leerbedrijven opzoeken"),
+        (Role.SBB_INVESTIGATOR, "Mijn onderzoekszaken"),
         (Role.MELDPUNT, "Leerbedrijven opzoeken"),
         (Role.ANALYST, "Landelijke cijfers"),
         (Role.ADMIN, "Gebruikers, scholen en kwalificaties beheren"),

@@ -46,6 +46,7 @@ MATRIX: dict[str, list[int]] = {
     "own_recognition": [302, 403, 200, 200, 200, 200, 403, 403, 200],
     "other_recognition": [302, 403, 200, 404, 200, 200, 403, 403, 200],
     "pending_recognition": [302, 403, 404, 404, 200, 200, 403, 403, 200],
+    # investigators may only propose a revocation (register.propose_revocation), not grant
     "recognition_request": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "reassessment_list": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "revocation_list": [302, 403, 403, 403, 200, 403, 403, 403, 403],
@@ -54,6 +55,9 @@ MATRIX: dict[str, list[int]] = {
     "public_company": [200, 200, 200, 200, 200, 200, 200, 200, 200],
     "public_pending_company": [404, 404, 404, 404, 404, 404, 404, 404, 404],
     "school_tasks": [302, 403, 200, 403, 403, 403, 403, 403, 403],
+    "case_queue": [302, 403, 403, 403, 403, 200, 403, 403, 403],
+    "case_open": [302, 403, 403, 403, 403, 200, 403, 403, 403],
+    "case_requests": [302, 403, 200, 200, 403, 403, 403, 403, 403],
     "admin": [302, 302, 302, 302, 302, 302, 302, 302, 200],
     "api_qualifications": [200, 200, 200, 200, 200, 200, 200, 200, 200],
 }
@@ -112,6 +116,9 @@ def world(db):
         "public_company": f"/register/bedrijven/{own_company}/",
         "public_pending_company": f"/register/bedrijven/{f.CompanyFactory().pk}/",
         "school_tasks": "/taken/",
+        "case_queue": "/onderzoek/",
+        "case_open": "/onderzoek/nieuw/",
+        "case_requests": "/onderzoek/verzoeken/",
         "admin": "/beheer/",
         "api_qualifications": "/api/v1/kwalificaties/",
     }
