@@ -29,6 +29,6 @@ def restore() -> int:
             continue
         for operation in loader.graph.nodes[(app_label, name)].operations:
             if isinstance(operation, RunPython):
-                operation.code(global_apps, None)
+                operation.code(global_apps, None)  # type: ignore[arg-type]  # live apps, no editor
                 ran += 1
     return ran
