@@ -323,6 +323,16 @@ def close_case(*, acting_user: Any, case: Case, reason: str) -> Case:
     """Close a case: dismissed before a hearing, or finished after a decision. Reason required."""
     case = _lock(case)
     _require_investigator(acting_user, case)
+    if case.status == CaseStatus.DECIDED:
+        decision = selectors.latest_decision(case)
+        if decision is not None and timezone.localdate() <= decision.objection_deadline:
+            raise ValidationError(
+                _(
+                    "De bezwaartermijn loopt nog tot en met %(date)s; sluit de zaak daarna, "
+                    "of verwerk eerst een bezwaar."
+                )
+                % {"date": decision.objection_deadline.strftime("%d-%m-%Y")}
+            )
     return _transition(case, CaseStatus.CLOSED, acting_user=acting_user, reason=reason)
 
 

@@ -443,3 +443,18 @@ def test_open_case_from_a_signal_waits_for_a_team_lead(world):
     assert case.source == CaseSource.SIGNAL and case.assigned_to is None
     assert case.status == S.NEW
     assert not selectors.cases_visible_to(world.investigator).filter(pk=case.pk).exists()
+
+
+def test_decided_case_closes_only_after_the_objection_period(world):
+    case, decision = _decided(world)
+    with pytest.raises(ValidationError) as error:
+        services.close_case(acting_user=world.investigator, case=case, reason="Afgerond.")
+    assert "bezwaartermijn loopt nog" in str(error.value)
+    case.refresh_from_db()
+    assert case.status == S.DECIDED
+    CaseDecision.objects.filter(pk=decision.pk).update(
+        objection_deadline=timezone.localdate() - dt.timedelta(days=1)
+    )
+    services.close_case(acting_user=world.investigator, case=case, reason="Afgerond.")
+    case.refresh_from_db()
+    assert case.status == S.CLOSED
