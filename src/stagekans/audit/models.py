@@ -55,6 +55,7 @@ class AuditEvent(models.TextChoices):
     REPORT_STATUS_CHANGED = "report.status_changed", _("Status van melding gewijzigd")
     REPORT_MESSAGE_SENT = "report.message_sent", _("Bericht bij melding verstuurd")
     REPORT_CONTACT_ERASED = "report.contact_erased", _("Contactgegevens melder gewist")
+    CASE_REPORTER_FORGOTTEN = "case.reporter_forgotten", _("Identiteit melder uit zaak verwijderd")
     CASE_OPENED = "case.opened", _("Onderzoekszaak geopend")
     CASE_VIEWED = "case.viewed", _("Onderzoekszaak ingezien")
     CASE_STATUS_CHANGED = "case.status_changed", _("Status van onderzoekszaak gewijzigd")

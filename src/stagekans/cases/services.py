@@ -184,6 +184,23 @@ def _refuse_reporter_identity(case: Case, text: str, field: str, label: str) -> 
             )
 
 
+@transaction.atomic
+def forget_reporter(*, acting_user: Any, case_id: int, report_reference: str) -> int:
+    """Retention: remove a reporter's shared identity from a case; the case itself stays."""
+    deleted, _ = CaseReporter.objects.filter(
+        case_id=case_id, report_reference=report_reference
+    ).delete()
+    if deleted:
+        case = Case.objects.get(pk=case_id)
+        record(
+            actor=acting_user,
+            event=AuditEvent.CASE_REPORTER_FORGOTTEN,
+            obj=case,
+            details={"report": report_reference},
+        )
+    return deleted
+
+
 # --- opening ------------------------------------------------------------------------------------
 
 
@@ -410,6 +427,9 @@ def request_hearing(
             _("In status '%(status)s' vraagt u geen hoor en wederhoor.") % {"status": current.label}
         )
     party = Party(party)
+    if party in (Party.COMPANY, Party.SCHOOL):
+        # The allegation summary goes to the company and the school with the request.
+        _refuse_reporter_identity(case, case.summary, "questions", _("Samenvatting van de zaak"))
     if party == Party.COMPANY:
         if case.company is None:
             raise ValidationError(
@@ -707,6 +727,9 @@ def decide(
     today = timezone.localdate()
     if measure == Measure.IMPROVEMENT:
         improvement_terms = _text(improvement_terms, "improvement_terms", _("Verbeterafspraak"))
+        _refuse_reporter_identity(
+            case, improvement_terms, "improvement_terms", _("Verbeterafspraak")
+        )
         if follow_up_on is None or follow_up_on <= today:
             raise ValidationError(
                 {"follow_up_on": _("Controle op: kies een datum in de toekomst.")}

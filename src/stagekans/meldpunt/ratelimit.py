@@ -1,8 +1,14 @@
 """Rate limits for anonymous intake and receipt-code look-ups, without storing addresses.
 
-The client is identified by a SHA-256 of (daily random salt + REMOTE_ADDR). The salt lives
+The client is identified by a SHA-256 of (daily random salt + client address). The salt lives
 only in the cache and is replaced every day, the counters expire within the hour, and neither
-the address nor its hash is ever written to the database or a log. With several web processes
+the address nor its hash is ever written to the database or a log.
+
+The client address is REMOTE_ADDR, unless STAGEKANS_TRUSTED_PROXY_COUNT = n > 0: then the
+application runs behind n proxies of our own, each appending the address it received the
+request from to X-Forwarded-For, and the client is the entry n hops from the right. Entries
+further left come from the client and are ignored, so a forged X-Forwarded-For cannot evade a
+limit. With several web processes
 the cache must be shared (CACHE_URL=redis://…), otherwise each process counts on its own.
 """
 
@@ -10,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -28,8 +36,25 @@ def _daily_salt(today: dt.date | None = None) -> str:
     return str(salt)
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address the rate limits count per (see the module docstring). Never stored."""
+    remote = str(request.META.get("REMOTE_ADDR", "") or "unknown")
+    hops = int(getattr(settings, "STAGEKANS_TRUSTED_PROXY_COUNT", 0))
+    if hops <= 0:
+        return remote
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+    if len(forwarded) < hops:
+        # Fewer entries than our proxies write: the request did not come through all of them.
+        # Count it under the proxy's address (one shared bucket) rather than trust the client.
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-hops].strip()))
+    except ValueError:
+        return remote
+
+
 def client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request)
     return hashlib.sha256(f"{_daily_salt()}|{address}".encode()).hexdigest()[:40]
 
 
@@ -53,3 +78,13 @@ def increment(scope: str, key: str, window_seconds: int) -> int:
 
 def reset(scope: str, key: str) -> None:
     cache.delete(_counter_key(scope, key))
+
+
+def decrement(scope: str, key: str) -> None:
+    """Take back one counted attempt (a right receipt code does not count against the limit)."""
+    counter = _counter_key(scope, key)
+    try:
+        if int(cache.decr(counter)) < 0:
+            cache.delete(counter)
+    except ValueError:  # the window expired meanwhile: nothing to take back
+        pass

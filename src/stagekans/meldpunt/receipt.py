@@ -7,6 +7,7 @@ number makes look-up O(1) without weakening the secret (see docs/adr/0300-meldpu
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -44,13 +45,37 @@ def hash_secret(secret: str) -> str:
     return _hasher.hash(secret)
 
 
-def verify_secret(secret_hash: str, secret: str) -> bool:
-    if not secret_hash:
-        return False
+def dummy_hash() -> str:
+    """A fixed Argon2 hash, made by the same hasher (same parameters) as every real one."""
+    return _dummy_hash()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash("0" * SECRET_DIGITS)
+
+
+def _verify(secret_hash: str, secret: str) -> bool:
     try:
         return _hasher.verify(secret_hash, secret)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    except (VerifyMismatchError, VerificationError):
         return False
+
+
+def verify_secret(secret_hash: str, secret: str) -> bool:
+    """Whether `secret` matches `secret_hash`; every call costs exactly one Argon2 verification.
+
+    An empty hash (report filed with an account, or erased by retention) or an unreadable one is
+    checked against a dummy hash and never matches, so the response time does not tell a report
+    without a code apart from one with a code (see docs/adr/0300-meldpunt-privacy.md).
+    """
+    if secret_hash:
+        try:
+            return _verify(secret_hash, secret)
+        except InvalidHashError:
+            pass
+    _verify(_dummy_hash(), secret)
+    return False
 
 
 def parse(code: str) -> ReceiptCode | None:

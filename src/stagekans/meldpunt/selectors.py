@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.cases.services import SharedIdentity
+from stagekans.core.suppression import suppress
 from stagekans.education.models import Sector
 from stagekans.geo.places import Province
 from stagekans.meldpunt import receipt
@@ -75,21 +76,20 @@ def queue_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
 
 
 def find_by_receipt_code(code: str) -> Report | None:
-    """The report for a receipt code, or None (wrong code, logged-in report, erased)."""
+    """The report for a receipt code, or None (wrong code, logged-in report, erased).
+
+    Every well-formed code costs exactly one Argon2 verification: an unknown number, a report
+    filed with an account and an erased report have no hash and are checked against a dummy
+    hash, so timing does not reveal which numbers exist or how a report was filed.
+    """
     parsed = receipt.parse(code)
     if parsed is None:
         return None
     report = Report.objects.filter(reference=parsed.reference).first()
-    if report is None:
-        # Spend the same time as a real check, so timing does not reveal valid numbers.
-        receipt.verify_secret(_DUMMY_HASH, parsed.secret)
-        return None
-    if not receipt.verify_secret(report.receipt_code_hash, parsed.secret):
+    secret_hash = report.receipt_code_hash if report is not None else ""
+    if not receipt.verify_secret(secret_hash, parsed.secret) or report is None:
         return None
     return report
-
-
-_DUMMY_HASH = receipt.hash_secret("0" * receipt.SECRET_DIGITS)
 
 
 def reporter_email(report: Report) -> str:
@@ -161,26 +161,38 @@ class CountTable:
     counts: npt.NDArray[np.int64]
 
 
-def _month_starts(today: dt.date, months: int) -> list[dt.date]:
-    index = today.year * 12 + today.month - 1
-    starts = []
-    for offset in range(months - 1, -1, -1):
-        year, month = divmod(index - offset, 12)
-        starts.append(dt.date(year, month + 1, 1))
-    return starts
+def published_years(today: dt.date | None = None) -> list[int]:
+    """Calendar years whose statistics may be published, newest first: complete years only.
+
+    A published table covers one whole calendar year that has ended, so it never changes
+    afterwards and no two published tables overlap partially: comparing tables from different
+    days cannot reveal a suppressed cell (docs/adr/0300-meldpunt-privacy.md, "Published periods").
+    The last complete year is always offered, also when it has no reports.
+    """
+    today = today or timezone.localdate()
+    last = today.year - 1
+    first_received = (
+        Report.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    )
+    first = min(timezone.localtime(first_received).year, last) if first_received else last
+    return list(range(last, first - 1, -1))
 
 
-def report_counts(dimension: str, *, months: int = 12, today: dt.date | None = None) -> CountTable:
-    """Reports per category of `dimension` × month of receipt, the last `months` months.
+def report_counts(dimension: str, *, year: int, today: dt.date | None = None) -> CountTable:
+    """Reports per category of `dimension` × month of receipt in the complete calendar `year`.
 
-    A report with several grounds counts once for each ground in the ground table.
+    Only a year that has ended may be counted for publication (ValueError otherwise). A report
+    with several grounds counts once for each ground in the ground table.
     """
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension}")
     today = today or timezone.localdate()
-    month_list = _month_starts(today, months)
+    if year >= today.year:
+        raise ValueError(f"{year} is not a complete calendar year yet")
+    month_list = [dt.date(year, month, 1) for month in range(1, 13)]
     tz = timezone.get_current_timezone()
-    start = timezone.make_aware(dt.datetime.combine(month_list[0], dt.time.min), tz)
+    start = timezone.make_aware(dt.datetime(year, 1, 1), tz)
+    end = timezone.make_aware(dt.datetime(year + 1, 1, 1), tz)
     all_choices: dict[str, list[tuple[str, Any]]] = {
         "ground": Ground.choices,
         "phase": Phase.choices,
@@ -193,13 +205,13 @@ def report_counts(dimension: str, *, months: int = 12, today: dt.date | None = N
     rows: Any
     if dimension == "ground":
         rows = (
-            ReportGround.objects.filter(report__received_at__gte=start)
+            ReportGround.objects.filter(report__received_at__gte=start, report__received_at__lt=end)
             .annotate(month=TruncMonth("report__received_at", tzinfo=tz))
             .values_list("ground", "month")
         )
     else:
         rows = (
-            Report.objects.filter(received_at__gte=start)
+            Report.objects.filter(received_at__gte=start, received_at__lt=end)
             .annotate(month=TruncMonth("received_at", tzinfo=tz))
             .values_list(dimension, "month")
         )
@@ -216,6 +228,39 @@ def report_counts(dimension: str, *, months: int = 12, today: dt.date | None = N
         row_labels=[str(label) for _key, label in choices],
         months=month_list,
         counts=counts,
+    )
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """A count table as published, page and CSV alike: None marks a suppressed entry."""
+
+    dimension: str
+    year: int
+    months: list[dt.date]
+    row_labels: list[str]
+    cells: list[list[int | None]]
+    row_totals: list[int | None]
+    column_totals: list[int | None]
+    grand_total: int | None
+
+
+def published_statistics(
+    dimension: str, *, year: int, k: int, today: dt.date | None = None
+) -> PublishedTable:
+    """The suppressed table for one complete calendar year — the only form that is published."""
+    table = report_counts(dimension, year=year, today=today)
+    published = suppress(table.counts, k)
+    n_rows, n_cols = table.counts.shape
+    return PublishedTable(
+        dimension=dimension,
+        year=year,
+        months=table.months,
+        row_labels=table.row_labels,
+        cells=[[published.published_cell(i, j) for j in range(n_cols)] for i in range(n_rows)],
+        row_totals=[published.published_row_total(i) for i in range(n_rows)],
+        column_totals=[published.published_column_total(j) for j in range(n_cols)],
+        grand_total=published.published_grand_total(),
     )
 
 

@@ -44,7 +44,7 @@ from stagekans.meldpunt.models import (
     ReportStatusChange,
 )
 from stagekans.meldpunt.workflow import ReportStatus, check_transition
-from stagekans.notifications.services import enqueue_mail
+from stagekans.notifications.services import enqueue_mail, forget_mails
 
 MAX_TEXT = 10_000
 MAX_MESSAGE = 5_000
@@ -281,12 +281,15 @@ def submit_report(
                 )
             stored_files = _store_attachments(report, cleaned)
             check_transition(None, ReportStatus.RECEIVED)
+            # A reporter is never recorded as the actor of their own report (history, audit):
+            # those rows outlive retention. Staff filing on a student's behalf are accountable.
+            accountable = user if reporter_role == ReporterRole.SCHOOL_STAFF else None
             ReportStatusChange.objects.create(
-                report=report, from_status="", to_status=ReportStatus.RECEIVED, actor=user
+                report=report, from_status="", to_status=ReportStatus.RECEIVED, actor=accountable
             )
             # No identity, no address, no request metadata in the audit row.
             record(
-                actor=user,
+                actor=accountable,
                 event=AuditEvent.REPORT_SUBMITTED,
                 obj=report,
                 details={
@@ -427,17 +430,19 @@ def forward_to_sbb(*, acting_user: Any, report: Report, summary: str, note: str 
     locked = Report.objects.select_for_update().get(pk=report.pk)
     check_transition(ReportStatus(locked.status), ReportStatus.FORWARDED_TO_SBB)
     identity = selectors.identity_for_sbb(locked)
-    if identity is None:
-        for value in selectors.identifying_values(locked):
-            if value and value.lower() in summary.lower():
-                raise ValidationError(
-                    {
-                        "summary": _(
-                            "Samenvatting: de melder gaf geen toestemming om de identiteit met "
-                            "SBB te delen. Haal naam en contactgegevens uit de samenvatting."
-                        )
-                    }
-                )
+    # The summary is what the company and the school will read in a hearing; consent covers
+    # SBB only, so it must never name the reporter (the identity travels apart, with consent).
+    for value in selectors.identifying_values(locked):
+        if value and value.lower() in summary.lower():
+            raise ValidationError(
+                {
+                    "summary": _(
+                        "Samenvatting: het leerbedrijf en de school lezen deze samenvatting. "
+                        "Haal naam en contactgegevens van de melder eruit; die gaan alleen met "
+                        "toestemming, en apart, naar SBB."
+                    )
+                }
+            )
     case = case_services.open_case_from_reports(
         acting_user=acting_user,
         reports=[locked],
@@ -586,6 +591,22 @@ def erase_expired_contacts(
                 continue
             files = [str(a.file.name) for a in report.attachments.all()]
             ReporterContact.objects.filter(report=report).delete()
+            # Mails to the reporter (sent or owed) hold their address and the report number.
+            forget_mails(
+                dedup_keys=[
+                    f"meldpunt:confirm:{report.reference}",
+                    *(
+                        f"meldpunt:message:{pk}"
+                        for pk in report.messages.values_list("pk", flat=True)
+                    ),
+                ]
+            )
+            if report.case_id is not None:
+                case_services.forget_reporter(
+                    acting_user=acting_user,
+                    case_id=report.case_id,
+                    report_reference=report.reference,
+                )
             report.messages.all().delete()
             report.attachments.all().delete()
             report.reporter_user = None

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stagekans.core.forms import apply_service_errors
-from stagekans.core.suppression import suppress
 from stagekans.education.selectors import students_visible_to
 from stagekans.meldpunt import ratelimit, selectors, services
 from stagekans.meldpunt.forms import (
@@ -127,19 +126,21 @@ def follow(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "meldpunt/follow.html", {"form": form})
     key = ratelimit.client_key(request)
-    if ratelimit.count("code", key) >= CODE_LIMIT:
-        return _too_many(request, CODE_WINDOW // 60)
     code = request.POST.get("code", "")
     from stagekans.meldpunt.receipt import parse
 
     parsed = parse(code)
-    if parsed is not None and ratelimit.count("reference", parsed.reference) >= REFERENCE_LIMIT:
+    # Count the attempt before the (slow) check, so parallel guesses cannot all slip under the
+    # limit; a right code takes its attempt back.
+    if ratelimit.increment("code", key, CODE_WINDOW) > CODE_LIMIT:
+        return _too_many(request, CODE_WINDOW // 60)
+    if (
+        parsed is not None
+        and ratelimit.increment("reference", parsed.reference, REFERENCE_WINDOW) > REFERENCE_LIMIT
+    ):
         return _too_many(request, REFERENCE_WINDOW // 60)
     found = selectors.find_by_receipt_code(code)
     if found is None:
-        ratelimit.increment("code", key, CODE_WINDOW)
-        if parsed is not None:
-            ratelimit.increment("reference", parsed.reference, REFERENCE_WINDOW)
         form.add_error(
             "code",
             _(
@@ -148,6 +149,9 @@ def follow(request: HttpRequest) -> HttpResponse:
             ),
         )
         return render(request, "meldpunt/follow.html", {"form": form}, status=400)
+    ratelimit.decrement("code", key)
+    if parsed is not None:
+        ratelimit.decrement("reference", parsed.reference)
     request.session.cycle_key()
     request.session[FOLLOW_SESSION_KEY] = {
         "report": found.pk,
@@ -377,24 +381,22 @@ def statistics(request: HttpRequest) -> HttpResponse:
     dimension = request.GET.get("indeling", "ground")
     if dimension not in selectors.DIMENSIONS:
         dimension = "ground"
-    table = selectors.report_counts(dimension)
+    # Only whole calendar years that have ended are published (never a moving window), so a
+    # published table never changes and differencing two days reveals nothing.
+    today = timezone.localdate()
+    years = selectors.published_years(today)
+    requested = request.GET.get("jaar", "")
+    year = int(requested) if requested.isdigit() and int(requested) in years else years[0]
     k = settings.MELDPUNT_SUPPRESSION_THRESHOLD
-    published = suppress(table.counts, k)
-    hidden_label = _("afgeschermd")
-    rows: list[dict[str, Any]] = []
-    for i, label in enumerate(table.row_labels):
-        rows.append(
-            {
-                "label": label,
-                "cells": [published.published_cell(i, j) for j in range(len(table.months))],
-                "total": published.published_row_total(i),
-            }
-        )
-    column_totals = [published.published_column_total(j) for j in range(len(table.months))]
-    grand_total = published.published_grand_total()
+    table = selectors.published_statistics(dimension, year=year, k=k, today=today)
+    rows: list[dict[str, Any]] = [
+        {"label": label, "cells": cells, "total": total}
+        for label, cells, total in zip(table.row_labels, table.cells, table.row_totals, strict=True)
+    ]
     if request.GET.get("formaat") == "csv":
+        hidden_label = _("afgeschermd")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="meldingen-{dimension}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="meldingen-{dimension}-{year}.csv"'
         writer = csv.writer(response)
         writer.writerow(
             [str(selectors.DIMENSIONS[dimension])]
@@ -409,8 +411,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
             )
         writer.writerow(
             [_("totaal")]
-            + [hidden_label if v is None else v for v in column_totals]
-            + [hidden_label if grand_total is None else grand_total]
+            + [hidden_label if v is None else v for v in table.column_totals]
+            + [hidden_label if table.grand_total is None else table.grand_total]
         )
         return response
     largest = max([r["total"] or 0 for r in rows] + [1])
@@ -430,10 +432,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "dimension": dimension,
             "dimensions": [(key, label) for key, label in selectors.DIMENSIONS.items()],
             "dimension_label": selectors.DIMENSIONS[dimension],
+            "year": year,
+            "years": years,
             "months": table.months,
             "rows": rows,
-            "column_totals": column_totals,
-            "grand_total": grand_total,
+            "column_totals": table.column_totals,
+            "grand_total": table.grand_total,
             "k": k,
             "bars": bars,
             "chart_height": 20 + 28 * len(bars),

@@ -44,6 +44,14 @@ def enqueue_mail(
     return message
 
 
+def forget_mails(*, dedup_keys: list[str]) -> int:
+    """Retention: delete outbox rows (sent or owed) that carry personal data, by dedup key."""
+    if not dedup_keys:
+        return 0
+    deleted, _ = OutboxMessage.objects.filter(dedup_key__in=dedup_keys).delete()
+    return deleted
+
+
 def _trigger_drain() -> None:
     from stagekans.notifications.tasks import drain_outbox
 

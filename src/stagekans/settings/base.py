@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.settings import env
@@ -88,6 +89,11 @@ CACHES = {"default": env.cache_config()}
 # Meldpunt: months after closure that reporters' contact details are kept; statistics threshold.
 MELDPUNT_RETENTION_MONTHS = int(env.get("MELDPUNT_RETENTION_MONTHS"))
 MELDPUNT_SUPPRESSION_THRESHOLD = int(env.get("MELDPUNT_SUPPRESSION_THRESHOLD"))
+# Proxies of our own in front of the web processes; the client address for rate limits is the
+# X-Forwarded-For entry this many hops from the right (0: REMOTE_ADDR, the header is ignored).
+STAGEKANS_TRUSTED_PROXY_COUNT = int(env.get("STAGEKANS_TRUSTED_PROXY_COUNT"))
+if STAGEKANS_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("STAGEKANS_TRUSTED_PROXY_COUNT must be 0 or more.")
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -64,6 +64,12 @@ DECLARED: list[EnvVar] = [
         "10",
         "Published report statistics hide every cell (and total) from 1 to this number minus 1.",
     ),
+    EnvVar(
+        "STAGEKANS_TRUSTED_PROXY_COUNT",
+        "0",
+        "Number of reverse proxies of our own in front of the web processes, each appending to "
+        "X-Forwarded-For. 0: use REMOTE_ADDR (no proxy). Production behind one TLS proxy: 1.",
+    ),
 ]
 
 _env = environ.Env()

@@ -50,7 +50,10 @@ def acknowledge(request: HttpRequest) -> HttpResponse:
     student = getattr(user, "student", None)
     if student is None:
         raise PermissionDenied
-    text = InformationText.objects.filter(pk=request.POST.get("text", "")).first()
+    text_id = request.POST.get("text", "")
+    if not text_id.isdigit():
+        raise Http404
+    text = InformationText.objects.filter(pk=int(text_id)).first()
     if text is None:
         raise Http404
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -287,3 +288,51 @@ def test_investigator_pages_render_in_every_state(world):
     assert response.status_code == 400
     assert "nog niet besluiten" in response.content.decode()
     assert client.get(f"/onderzoek/{case.pk}/").status_code == 200
+
+
+def test_case_summary_naming_the_reporter_never_goes_to_company_or_school(world):
+    """Consent is for SBB only: a summary that names the reporter blocks the hearing request
+    (which would mail and show that summary to the company and the school)."""
+    case = _forwarded_case(world, consent=True)
+    Case.objects.filter(pk=case.pk).update(summary=f"{NAME} werd afgewezen om haar afkomst.")
+    case.refresh_from_db()
+    services.start_investigation(acting_user=world.investigator, case=case)
+    outbox_before = OutboxMessage.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.request_hearing(
+            acting_user=world.investigator,
+            case=case,
+            party=Party.COMPANY,
+            questions="Hoe verliep de selectie van deze stagiair?",
+        )
+    assert "melder" in str(error.value)
+    assert OutboxMessage.objects.count() == outbox_before
+    assert not case.hearings.exists()
+
+
+def test_improvement_terms_may_not_name_the_reporter(world):
+    import datetime as dt
+
+    case = _forwarded_case(world, consent=True)
+    case, company_h, school_h = world.heard(case)
+    services.respond_to_hearing(
+        acting_user=world.trainer, hearing=company_h, statement="Wij selecteren op motivatie."
+    )
+    services.respond_to_hearing(
+        acting_user=world.staff, hearing=school_h, statement="De student meldde het ons direct."
+    )
+    services.start_assessment(acting_user=world.investigator, case=case)
+    case.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.decide(
+            acting_user=world.investigator,
+            case=case,
+            outcome=DecisionOutcome.ESTABLISHED,
+            reasons="De afwijzing was gebaseerd op afkomst; dat is vastgesteld.",
+            measure=Measure.IMPROVEMENT,
+            improvement_terms=f"Excuses aanbieden aan {NAME} en een training volgen.",
+            follow_up_on=dt.date.today() + dt.timedelta(days=90),
+        )
+    assert "improvement_terms" in error.value.message_dict
+    case.refresh_from_db()
+    assert case.status == "assessment"

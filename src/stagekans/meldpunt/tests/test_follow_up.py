@@ -156,3 +156,21 @@ def test_queue_shows_due_and_overdue(monkeypatch):
 def test_due_date_is_three_working_days_after_receipt():
     friday = timezone.make_aware(dt.datetime(2026, 4, 24, 15, 0))
     assert services.reply_due_on(friday) == dt.date(2026, 4, 30)  # Koningsdag skipped
+
+
+def test_attempts_are_counted_before_the_check_and_a_right_code_gives_its_attempt_back():
+    from stagekans.meldpunt import ratelimit
+
+    submitted = f.submit_report()
+    client = Client(REMOTE_ADDR="192.0.2.90")
+    for _ in range(CODE_LIMIT - 1):
+        client.post(FOLLOW, {"code": wrong_code_for(submitted.receipt_code)})
+    assert (
+        Client(REMOTE_ADDR="192.0.2.90").post(FOLLOW, {"code": submitted.receipt_code}).status_code
+        == 302
+    )
+    # the right code did not use up the last attempt
+    assert client.post(FOLLOW, {"code": wrong_code_for(submitted.receipt_code)}).status_code == 400
+    assert client.post(FOLLOW, {"code": wrong_code_for(submitted.receipt_code)}).status_code == 429
+    key = ratelimit.client_key(type("R", (), {"META": {"REMOTE_ADDR": "192.0.2.90"}})())
+    assert ratelimit.count("code", key) == CODE_LIMIT + 1

@@ -78,6 +78,8 @@ def test_statistics_page_and_csv_are_suppressed(settings):
         f.submit_report(grounds=[Ground.AGE])
     for _ in range(15):
         f.submit_report(grounds=[Ground.DISABILITY])
+    # Only complete calendar years are published: these reports fall in the last one.
+    Report.objects.update(received_at=_in_last_complete_year())
     analyst = f.UserFactory(role=Role.ANALYST)
     client = Client()
     client.force_login(analyst)
@@ -116,8 +118,59 @@ def test_other_dimensions_render(dimension):
 
 def test_report_counts_by_month_and_category():
     f.submit_report(grounds=[Ground.ORIGIN, Ground.RELIGION])
-    table = selectors.report_counts("ground")
+    f.submit_report(grounds=[Ground.AGE])  # this year: not in last year's table
+    Report.objects.filter(grounds__ground=Ground.RELIGION).update(
+        received_at=_in_last_complete_year()
+    )
+    year = timezone.localdate().year - 1
+    table = selectors.report_counts("ground", year=year)
     assert table.counts.sum() == 2
-    assert table.counts[table.row_keys.index("origin"), -1] == 1
-    phase = selectors.report_counts("phase")
+    assert table.counts[table.row_keys.index("origin"), 11] == 1  # December
+    phase = selectors.report_counts("phase", year=year)
     assert phase.counts.sum() == 1
+
+
+def _in_last_complete_year() -> dt.datetime:
+    return timezone.make_aware(dt.datetime(timezone.localdate().year - 1, 12, 15, 12, 0))
+
+
+def test_retention_leaves_nothing_that_links_the_reporter(
+    settings, django_capture_on_commit_callbacks
+):
+    """After erasure no history row, audit row, outbox mail or case identity points to the
+    reporter, and the reporter's account can be deleted."""
+    from stagekans.cases.models import CaseReporter
+    from stagekans.meldpunt.models import ReportStatusChange
+    from stagekans.notifications.models import OutboxMessage
+
+    settings.MELDPUNT_RETENTION_MONTHS = 6
+    meldpunt = f.UserFactory(role=Role.MELDPUNT)
+    student_user = f.student_user(f.StudentFactory(), email="samira@example.nl")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = f.submit_report(
+            acting_user=student_user, consent_share_identity_with_sbb=True
+        ).report
+    assert OutboxMessage.objects.filter(to="samira@example.nl").exists()
+    services.start_triage(acting_user=meldpunt, report=report)
+    services.forward_to_sbb(acting_user=meldpunt, report=report, summary="Afgewezen om afkomst.")
+    assert CaseReporter.objects.filter(report_reference=report.reference).exists()
+    report.refresh_from_db()
+    services.close_report(acting_user=meldpunt, report=report, note="Afgehandeld.")
+    Report.objects.filter(pk=report.pk).update(closed_at=timezone.now() - dt.timedelta(days=200))
+    # Nothing written at intake names the student as actor, even before erasure.
+    first = ReportStatusChange.objects.filter(report=report).order_by("pk").first()
+    assert first.actor is None
+    submitted = AuditLog.objects.get(
+        event_type=AuditEvent.REPORT_SUBMITTED, object_id=str(report.pk)
+    )
+    assert submitted.actor is None
+
+    assert erase_expired_contacts() == 1
+    assert not OutboxMessage.objects.filter(to="samira@example.nl").exists()
+    assert not CaseReporter.objects.filter(report_reference=report.reference).exists()
+    assert not ReportStatusChange.objects.filter(actor=student_user).exists()
+    assert (
+        not AuditLog.objects.filter(actor=student_user)
+        .exclude(event_type=AuditEvent.USER_CREATED)
+        .exists()
+    )

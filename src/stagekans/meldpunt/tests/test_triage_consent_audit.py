@@ -59,7 +59,7 @@ def test_forward_without_consent_refuses_a_summary_with_the_name(meldpunt):
     for leaky in ("Samira werd afgewezen.", "Bel 0612345678", "mail samira@example.nl"):
         with pytest.raises(ValidationError) as error:
             services.forward_to_sbb(acting_user=meldpunt, report=report, summary=leaky)
-        assert "geen toestemming" in str(error.value)
+        assert "Haal naam en contactgegevens van de melder eruit" in str(error.value)
     assert not Case.objects.exists()
     report.refresh_from_db()
     assert report.status == ReportStatus.IN_TRIAGE
@@ -68,7 +68,15 @@ def test_forward_without_consent_refuses_a_summary_with_the_name(meldpunt):
 def test_forward_with_consent_shares_identity(meldpunt):
     report = triaged(True)
     services.start_triage(acting_user=meldpunt, report=report)
-    services.forward_to_sbb(acting_user=meldpunt, report=report, summary="Samira werd afgewezen.")
+    # Consent is for SBB only: the summary, which the company and school will read, may still
+    # not name the reporter; the identity travels apart.
+    with pytest.raises(ValidationError):
+        services.forward_to_sbb(
+            acting_user=meldpunt, report=report, summary="Samira werd afgewezen."
+        )
+    services.forward_to_sbb(
+        acting_user=meldpunt, report=report, summary="De studente werd afgewezen."
+    )
     case = Case.objects.get()
     assert case.reporter_identity_shared is True
     reporter = CaseReporter.objects.get(case=case)

@@ -198,3 +198,13 @@ def test_text_markup_is_escaped():
     )
     html = Client().get("/voorlichting/").content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("bad", ["abc", "1.5", "", "-1"])
+def test_acknowledge_with_a_malformed_text_id_is_404_not_500(bad):
+    from django.test import Client
+
+    student = f.StudentFactory()
+    client = Client()
+    client.force_login(f.student_user(student))
+    assert client.post("/voorlichting/gelezen/", {"text": bad}).status_code == 404
