@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.cases.workflow import CaseStatus
+from stagekans.core.models import AppendOnlyModel
 
 __all__ = [
     "Case",
@@ -134,7 +135,7 @@ class CaseReporter(models.Model):
         return f"{self.case}: {self.report_reference}"
 
 
-class CaseStatusChange(models.Model):
+class CaseStatusChange(AppendOnlyModel):
     """Append-only status history; Case.status points at the latest row."""
 
     case = models.ForeignKey(
@@ -160,11 +161,6 @@ class CaseStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("CaseStatusChange rows are append-only")
-        super().save(*args, **kwargs)
 
 
 class Party(models.TextChoices):
@@ -299,7 +295,7 @@ class Measure(models.TextChoices):
     NONE = "none", _("geen maatregel")
 
 
-class CaseDecision(models.Model):
+class CaseDecision(AppendOnlyModel):
     """A decision; append-only. After an objection a new decision (another officer) follows."""
 
     case = models.ForeignKey(
@@ -330,11 +326,6 @@ class CaseDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.get_outcome_display()}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("CaseDecision rows are append-only")
-        super().save(*args, **kwargs)
 
 
 class CaseRevocation(models.Model):

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stagekans.core.models import AppendOnlyModel
 from stagekans.education.models import Sector
 from stagekans.geo.places import Province
 from stagekans.meldpunt.workflow import ReportStatus
@@ -185,7 +186,7 @@ class ReporterContact(models.Model):
         return f"Contact {self.report.reference}"
 
 
-class ReportStatusChange(models.Model):
+class ReportStatusChange(AppendOnlyModel):
     """Append-only history of a report's status; Report.status points at the latest row."""
 
     report = models.ForeignKey(

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.companies.models import Company
+from stagekans.core.models import AppendOnlyModel
 from stagekans.education.models import Qualification
 from stagekans.register.workflow import RecognitionStatus
 
@@ -68,7 +69,7 @@ class Recognition(models.Model):
         return f"{self.company} — {self.qualification.crebo} ({self.get_status_display()})"
 
 
-class RecognitionStatusChange(models.Model):
+class RecognitionStatusChange(AppendOnlyModel):
     """Append-only history of a recognition's status. Rows are never updated or deleted."""
 
     recognition = models.ForeignKey(
@@ -94,17 +95,8 @@ class RecognitionStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.status}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        # Integrity, not business logic: history rows are immutable once written.
-        if self.pk is not None:
-            raise ValueError("RecognitionStatusChange rows are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("RecognitionStatusChange rows are append-only")
-
-
-class RecognitionConditions(models.Model):
+class RecognitionConditions(AppendOnlyModel):
     """The five conditions of recognition as assessed at one grant or reassessment (append-only)."""
 
     recognition = models.ForeignKey(
@@ -142,11 +134,6 @@ class RecognitionConditions(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recognition_id} {self.assessed_at:%Y-%m-%d}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("RecognitionConditions rows are append-only")
-        super().save(*args, **kwargs)
 
 
 class RevocationState(models.TextChoices):
