@@ -136,7 +136,7 @@ def test_coverage_for_school_staff_by_programme_and_not_informed_list():
 
 
 def test_national_coverage_for_analysts_is_aggregate_only():
-    a = f.StudentFactory()
+    a = f.StudentFactory(given_name="Quirijntje", family_name="Onvindbaar-Uniek")
     f.StudentFactory()
     services.acknowledge(acting_user=f.student_user(a), student=a, text=selectors.current_text())
     client = Client()
