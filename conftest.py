@@ -8,6 +8,14 @@ import pytest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stagekans.settings.test")
 
+# Property tests: no per-example deadline (a shared 2-core CI machine makes timings noisy);
+# in CI the examples are derandomised so a run is reproducible.
+from hypothesis import settings as hypothesis_settings
+
+hypothesis_settings.register_profile("stagekans", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "stagekans")
+
 
 @pytest.fixture(autouse=True)
 def _dutch(settings):  # type: ignore[no-untyped-def]
