@@ -665,6 +665,23 @@ def start_assessment(*, acting_user: Any, case: Case) -> Case:
 # --- decision, measure, objection ----------------------------------------------------------------
 
 
+def _school_decision_mail_body(case: Case, decision: CaseDecision) -> str:
+    return _(
+        "Geachte heer, mevrouw,\n\n"
+        "U bent gehoord in zaak %(number)s over %(company)s. SBB heeft besloten: %(outcome)s. "
+        "Maatregel: %(measure)s.\n\n"
+        "Loopt er een stage of praktijkovereenkomst bij dit leerbedrijf, bespreek dan met de "
+        "student wat dit besluit betekent. Het leerbedrijf kan tot en met %(deadline)s bezwaar "
+        "maken; daarna is het besluit definitief.\n\nMet vriendelijke groet,\nSBB\n"
+    ) % {
+        "number": case.number,
+        "company": case.company_label,
+        "outcome": decision.get_outcome_display(),
+        "measure": decision.get_measure_display(),
+        "deadline": decision.objection_deadline.strftime("%d-%m-%Y"),
+    }
+
+
 def _decision_mail_body(case: Case, decision: CaseDecision) -> str:
     return _(
         "Geachte heer, mevrouw,\n\n"
@@ -763,6 +780,16 @@ def decide(
             body=_decision_mail_body(case, decision),
             dedup_key=f"case-decision:{decision.pk}:company:{email}",
         )
+    # The schools that were heard learn the outcome too (not the letter to the company).
+    heard_schools = {h.school for h in case.hearings.filter(party=Party.SCHOOL) if h.school}
+    for school in sorted(heard_schools, key=lambda school: school.pk):
+        for email in _school_emails(school):
+            enqueue_mail(
+                to=email,
+                subject=_("Uitkomst van zaak %(number)s") % {"number": case.number},
+                body=_school_decision_mail_body(case, decision),
+                dedup_key=f"case-decision:{decision.pk}:school:{email}",
+            )
     record(
         actor=acting_user,
         event=AuditEvent.CASE_DECIDED,

@@ -336,3 +336,27 @@ def test_improvement_terms_may_not_name_the_reporter(world):
     assert "improvement_terms" in error.value.message_dict
     case.refresh_from_db()
     assert case.status == "assessment"
+
+
+def test_heard_school_learns_the_outcome_without_the_reporter(world):
+    case = _forwarded_case(world, consent=True)
+    case, company_h, school_h = world.heard(case)
+    services.respond_to_hearing(
+        acting_user=world.trainer, hearing=company_h, statement="Wij selecteren op motivatie."
+    )
+    services.respond_to_hearing(
+        acting_user=world.staff, hearing=school_h, statement="De student meldde het ons direct."
+    )
+    services.start_assessment(acting_user=world.investigator, case=case)
+    case.refresh_from_db()
+    services.decide(
+        acting_user=world.investigator,
+        case=case,
+        outcome=DecisionOutcome.NOT_ESTABLISHED,
+        reasons="Uit de verklaringen blijkt geen onderscheid naar afkomst.",
+        measure=Measure.NONE,
+    )
+    mail = OutboxMessage.objects.get(to="coordinator@school.nl", subject__startswith="Uitkomst")
+    assert case.number in mail.body
+    for secret in (NAME, EMAIL, PHONE):
+        assert secret not in mail.body
