@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -103,9 +103,13 @@ class CompanyPublicSerializer(serializers.Serializer[Any]):
     vacancies = CompanyVacancySerializer(many=True)
 
 
-ERROR_RESPONSE = inline_serializer(
-    "StagemarktFilterErrors",
-    fields={"veld": serializers.ListField(child=serializers.CharField())},
+ERROR_RESPONSE = OpenApiResponse(
+    response={
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "example": {"straal": ["Straal: kies een straal van 1 tot 200 km."]},
+    },
+    description="Ongeldige filters: per veldnaam een lijst met Nederlandse foutmeldingen.",
 )
 
 SEARCH_PARAMETERS = [

@@ -71,13 +71,19 @@ class VacancySearchForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Onbekend kenmerk '%(value)s'.")},
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Paging is lenient, as on the register: a page number that is not a positive whole
+    # number means the first page (it is not something a visitor typed).
+    page = forms.CharField(required=False, widget=forms.HiddenInput, max_length=12)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Set before super().__init__: the styling mixin may already clean a bound form.
         self._qualification_ids: tuple[int, ...] | None = None
         self._point: tuple[float, float] | None = None
         super().__init__(*args, **kwargs)
+
+    def clean_page(self) -> int:
+        value = (self.cleaned_data.get("page") or "").strip()
+        return int(value) if value.isascii() and value.isdigit() and int(value) >= 1 else 1
 
     def clean_q(self) -> str:
         text = self.cleaned_data.get("q", "").strip()

@@ -107,3 +107,13 @@ def test_vacancy_and_company_pages(client, market):
     assert "Fysieke toegankelijkheid" in html and "Concept" not in html and "Ver" in html
     api = client.get(f"/api/v1/stagemarkt/bedrijven/{vacancy.company.pk}/").json()
     assert api["features"] == ["toegankelijk"] and len(api["vacancies"]) == 3
+
+
+@pytest.mark.parametrize("page", ["-1", "0", "abc", "1e5", "²"])
+def test_a_malformed_page_number_shows_the_first_page(market, page):
+    from django.test import Client
+
+    assert Client().get("/stagemarkt/", {"waar": "Utrecht", "page": page}).status_code == 200
+    api = Client().get("/api/v1/stagemarkt/vacatures/", {"waar": "Utrecht", "page": page})
+    assert api.status_code == 200
+    assert api.json()["page"] == 1
