@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -53,7 +54,12 @@ class QualificationList(generics.ListAPIView[Qualification]):
         q = self.request.query_params.get("q", "").strip()
         if "\x00" in q or len(q) > MAX_QUERY_LENGTH:
             raise ValidationError(
-                {"q": [f"Zoekterm: gebruik hoogstens {MAX_QUERY_LENGTH} gewone tekens."]}
+                {
+                    "q": [
+                        _("Zoekterm: gebruik hoogstens %(n)s gewone tekens.")
+                        % {"n": MAX_QUERY_LENGTH}
+                    ]
+                }
             )
         if q:
             qs = qs.filter(Q(crebo__startswith=q) | Q(title__icontains=q))
