@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.cases.services import SharedIdentity
-from stagekans.core.suppression import suppress
+from stagekans.core.suppression import suppress_jointly
 from stagekans.education.models import Sector
 from stagekans.geo.places import Province
 from stagekans.meldpunt import receipt
@@ -248,9 +248,23 @@ class PublishedTable:
 def published_statistics(
     dimension: str, *, year: int, k: int, today: dt.date | None = None
 ) -> PublishedTable:
-    """The suppressed table for one complete calendar year — the only form that is published."""
-    table = report_counts(dimension, year=year, today=today)
-    published = suppress(table.counts, k)
+    """The suppressed table for one complete calendar year — the only form that is published.
+
+    The breakdowns of one year whose month totals are equal (phase, sector and province count
+    every report once; the ground table too when no report has several grounds) share their
+    month totals and grand total, so they are suppressed together: each publishes exactly the
+    same margins and combining them recovers no hidden entry (core.suppression.suppress_jointly).
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension}")
+    tables = {d: report_counts(d, year=year, today=today) for d in DIMENSIONS}
+    table = tables[dimension]
+    sharing = [
+        d
+        for d, other in tables.items()
+        if (other.counts.sum(axis=0) == table.counts.sum(axis=0)).all()
+    ]
+    published = suppress_jointly([tables[d].counts for d in sharing], k)[sharing.index(dimension)]
     n_rows, n_cols = table.counts.shape
     return PublishedTable(
         dimension=dimension,

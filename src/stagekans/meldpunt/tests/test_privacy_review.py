@@ -334,3 +334,82 @@ def test_csv_has_exactly_the_period_and_suppression_of_the_page(
         assert lines[1:] == expected
     # The running year cannot be asked for: the page falls back to the last complete year.
     assert client.get(STATISTICS, {"jaar": 2026}).context["year"] == 2025
+
+
+# --- breakdowns of one year share their month totals and grand total -------------------------
+
+
+def test_breakdowns_of_one_year_publish_the_same_month_totals(settings, reviewer_data):
+    """Phase, sector and province count the same reports: one margin, one suppression."""
+    from stagekans.meldpunt.models import Ground, Phase
+
+    user = reviewer_data
+    for _ in range(3):  # a small month: its total is hidden in every breakdown
+        report = f.submit_report(acting_user=user, phase=Phase.RECRUITMENT).report
+        Report.objects.filter(pk=report.pk).update(received_at=_received(dt.date(2025, 4, 3)))
+    report = f.submit_report(acting_user=user, grounds=[Ground.ORIGIN, Ground.AGE]).report
+    Report.objects.filter(pk=report.pk).update(received_at=_received(dt.date(2025, 10, 3)))
+    k, today = 5, dt.date(2026, 3, 1)
+    published = {
+        d: selectors.published_statistics(d, year=2025, k=k, today=today)
+        for d in ("phase", "sector", "province", "ground")
+    }
+    shared = [published[d] for d in ("phase", "sector", "province")]
+    assert shared[0].column_totals[3] is None  # April: 3 reports
+    for table in shared[1:]:
+        assert table.column_totals == shared[0].column_totals
+        assert table.grand_total == shared[0].grand_total
+    # The ground table counts a report with two grounds twice: other margins, not shared.
+    ground_counts = selectors.report_counts("ground", year=2025, today=today).counts
+    phase_counts = selectors.report_counts("phase", year=2025, today=today).counts
+    assert (ground_counts.sum(axis=0) != phase_counts.sum(axis=0)).any()
+
+    # Everything published about 2025 in the three breakdowns together, plus what anyone knows
+    # (each breakdown counts the same reports per month), determines no hidden cell.
+    variables: dict[tuple[str, int, int], int] = {}
+    for table in shared:
+        for i in range(len(table.row_labels)):
+            for j in range(12):
+                variables[(table.dimension, i, j)] = len(variables)
+    equations = []
+
+    def equation(terms: list[tuple[tuple[str, int, int], float]]) -> None:
+        vector = np.zeros(len(variables))
+        for key, coefficient in terms:
+            vector[variables[key]] += coefficient
+        equations.append(vector)
+
+    rows_of = {table.dimension: range(len(table.row_labels)) for table in shared}
+    for table in shared:
+        d = table.dimension
+        for i, row in enumerate(table.cells):
+            for j, value in enumerate(row):
+                if value is not None:
+                    equation([((d, i, j), 1.0)])
+            if table.row_totals[i] is not None:
+                equation([((d, i, j), 1.0) for j in range(12)])
+        for j, value in enumerate(table.column_totals):
+            if value is not None:
+                equation([((d, i, j), 1.0) for i in rows_of[d]])
+        if table.grand_total is not None:
+            equation([((d, i, j), 1.0) for i in rows_of[d] for j in range(12)])
+    for j in range(12):
+        for other in ("sector", "province"):
+            equation(
+                [(("phase", i, j), 1.0) for i in rows_of["phase"]]
+                + [((other, i, j), -1.0) for i in rows_of[other]]
+            )
+    system = np.array(equations)
+    rank = np.linalg.matrix_rank(system)
+    hidden = [
+        (table.dimension, i, j)
+        for table in shared
+        for i, row in enumerate(table.cells)
+        for j, value in enumerate(row)
+        if value is None
+    ]
+    assert hidden
+    for key in hidden:
+        unit = np.zeros(len(variables))
+        unit[variables[key]] = 1.0
+        assert np.linalg.matrix_rank(np.vstack([system, unit])) > rank, key
