@@ -127,6 +127,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "meldpunt.view_report",
             "meldpunt.triage_report",
             "meldpunt.view_report_statistics",
+            # The reporting point owns the information text about internship discrimination.
+            "voorlichting.publish_text",
         ),
     ),
     Role.ANALYST: RoleDefinition(

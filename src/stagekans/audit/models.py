@@ -71,6 +71,10 @@ class AuditEvent(models.TextChoices):
     CASE_DECIDED = "case.decided", _("Besluit in onderzoekszaak genomen")
     CASE_REVOCATION_REQUESTED = "case.revocation_requested", _("Intrekking gevraagd vanuit zaak")
     CASE_OBJECTION_REGISTERED = "case.objection_registered", _("Bezwaar geregistreerd")
+    CASE_OBJECTION_FILED_BY_COMPANY = (
+        "case.objection_filed_by_company",
+        _("Bezwaar gemaakt door leerbedrijf"),
+    )
     CASE_MESSAGE_SENT = "case.message_sent", _("Bericht in onderzoekszaak verstuurd")
     VOORLICHTING_PUBLISHED = "voorlichting.published", _("Voorlichtingstekst gepubliceerd")
     VOORLICHTING_ACKNOWLEDGED = "voorlichting.acknowledged", _("Voorlichting gelezen")

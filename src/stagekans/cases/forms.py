@@ -194,6 +194,19 @@ class ObjectionForm(StyledFormMixin, forms.Form):
     )
 
 
+class CompanyObjectionForm(StyledFormMixin, forms.Form):
+    """The learning company's own objection in its portal; received today."""
+
+    prefix = "bezwaar"
+
+    grounds = forms.CharField(
+        label=_("Gronden van het bezwaar"),
+        help_text=_("Leg uit waarom u het niet eens bent met het besluit (ten minste 10 tekens)."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10_000,
+    )
+
+
 def investigators() -> Any:
     return (
         get_user_model()

@@ -838,13 +838,9 @@ def _request_revocations(*, acting_user: Any, case: Case, decision: CaseDecision
     return ids
 
 
-@transaction.atomic
-def register_objection(
-    *, acting_user: Any, case: Case, received_on: dt.date, grounds: str
-) -> Objection:
-    """decided → objection, only within six weeks of the decision."""
-    case = _lock(case)
-    _require_investigator(acting_user, case)
+def _objection(*, acting_user: Any, case: Case, received_on: dt.date, grounds: str) -> Objection:
+    """The part both ways of objecting share, on a locked case whose actor was checked:
+    decided → objection, only within six weeks of the decision."""
     check_transition(CaseStatus(case.status), CaseStatus.OBJECTION)
     grounds = _text(grounds, "grounds", _("Gronden"), min_length=10)
     decision = selectors.latest_decision(case)
@@ -874,11 +870,80 @@ def register_objection(
         registered_by=acting_user,
     )
     _transition(case, CaseStatus.OBJECTION, acting_user=acting_user)
+    return objection
+
+
+@transaction.atomic
+def register_objection(
+    *, acting_user: Any, case: Case, received_on: dt.date, grounds: str
+) -> Objection:
+    """decided → objection, only within six weeks of the decision."""
+    case = _lock(case)
+    _require_investigator(acting_user, case)
+    objection = _objection(
+        acting_user=acting_user, case=case, received_on=received_on, grounds=grounds
+    )
     record(
         actor=acting_user,
         event=AuditEvent.CASE_OBJECTION_REGISTERED,
         obj=case,
-        details={"objection": objection.pk, "decision": decision.pk},
+        details={"objection": objection.pk, "decision": objection.decision_id},
+    )
+    return objection
+
+
+def _require_company_trainer(user: Any, case: Case) -> None:
+    """A trainer of the case's company, scoped like the portal (a hearing request to them)."""
+    if not _is_user(user) or not user.has_perm("cases.respond_to_hearing"):
+        raise PermissionDenied(_("U mag geen bezwaar maken namens een leerbedrijf."))
+    trainer = getattr(user, "trainer", None)
+    if trainer is None or case.company_id is None or trainer.company_id != case.company_id:
+        raise PermissionDenied(_("U mag geen bezwaar maken namens een leerbedrijf."))
+    if not selectors.party_hearings(user).filter(case=case, party=Party.COMPANY).exists():
+        raise PermissionDenied(_("U mag geen bezwaar maken namens een leerbedrijf."))
+
+
+@transaction.atomic
+def file_objection_by_company(*, acting_user: Any, case: Case, grounds: str) -> Objection:
+    """The learning company objects to the decision itself, in its portal, received today.
+
+    Same state change as register_objection (decided → objection within six weeks; after it a
+    different officer reassesses); the assigned investigator gets a mail.
+    """
+    case = _lock(case)
+    _require_company_trainer(acting_user, case)
+    if case.status != CaseStatus.DECIDED:
+        raise ValidationError(
+            _("Bezwaar maken kan alleen tegen een besluit waartegen nog geen bezwaar loopt.")
+        )
+    decision = selectors.latest_decision(case)
+    today = timezone.localdate()
+    if decision is not None and today > decision.objection_deadline:
+        raise ValidationError(
+            _("De bezwaartermijn van zes weken liep af op %(date)s; bezwaar maken kan niet meer.")
+            % {"date": decision.objection_deadline.strftime("%d-%m-%Y")}
+        )
+    objection = _objection(acting_user=acting_user, case=case, received_on=today, grounds=grounds)
+    if case.assigned_to is not None and case.assigned_to.email:
+        enqueue_mail(
+            to=case.assigned_to.email,
+            subject=_("Bezwaar ontvangen in zaak %(number)s") % {"number": case.number},
+            body=_(
+                "Het leerbedrijf heeft in het portaal bezwaar gemaakt tegen het besluit van "
+                "%(date)s in zaak %(number)s. Zie de zaak voor de gronden; een andere "
+                "medewerker dan degene die besloot beoordeelt het bezwaar."
+            )
+            % {
+                "number": case.number,
+                "date": objection.decision.decided_on.strftime("%d-%m-%Y"),
+            },
+            dedup_key=f"case-objection:{objection.pk}:investigator",
+        )
+    record(
+        actor=acting_user,
+        event=AuditEvent.CASE_OBJECTION_FILED_BY_COMPANY,
+        obj=case,
+        details={"objection": objection.pk, "decision": objection.decision_id},
     )
     return objection
 

@@ -13,6 +13,7 @@ urlpatterns = [
         views.party_letter,
         name="party_letter",
     ),
+    path("verzoeken/<int:pk>/bezwaar/", views.party_objection, name="party_objection"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/stap/", views.step, name="step"),
     path("<int:pk>/toewijzen/", views.assign, name="assign"),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from stagekans.cases import selectors, services
 from stagekans.cases.forms import (
     AssignForm,
+    CompanyObjectionForm,
     DecisionForm,
     ExtendForm,
     HearingForm,
@@ -465,12 +466,48 @@ def party_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _party_page(
+    request: HttpRequest,
+    found: HearingRequest,
+    *,
+    form: ResponseForm | None = None,
+    objection_form: CompanyObjectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    services.record_case_view(acting_user=request.user, case=found.case, what="party_portal")
+    case = found.case
+    decision = selectors.latest_decision(case) if found.party == Party.COMPANY else None
+    today = timezone.localdate()
+    can_object = (
+        decision is not None
+        and case.status == CaseStatus.DECIDED
+        and today <= decision.objection_deadline
+    )
+    return render(
+        request,
+        "cases/party_detail.html",
+        {
+            "hearing": found,
+            "case": case,
+            "responses": found.responses.prefetch_related("attachments").order_by("created_at"),
+            "messages_to_party": selectors.party_messages(found),
+            "decisions": selectors.party_decisions(found),
+            "form": form or ResponseForm(),
+            "today": today,
+            "can_respond": case.status in (CaseStatus.HEARING, CaseStatus.ASSESSMENT),
+            "can_object": can_object,
+            "objection_deadline": decision.objection_deadline if decision else None,
+            "objection_form": objection_form or CompanyObjectionForm(),
+        },
+        status=status,
+    )
+
+
 @login_required
 @permission_required("cases.respond_to_hearing", raise_exception=True)
 def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(selectors.party_hearings(request.user), pk=pk)
     form = ResponseForm(request.POST or None, request.FILES or None)
-    status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -487,23 +524,39 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Dank u wel. Uw reactie is ontvangen door SBB."))
                 return redirect("cases:party_detail", pk=found.pk)
-        status = 400
-    services.record_case_view(acting_user=request.user, case=found.case, what="party_portal")
-    return render(
-        request,
-        "cases/party_detail.html",
-        {
-            "hearing": found,
-            "case": found.case,
-            "responses": found.responses.prefetch_related("attachments").order_by("created_at"),
-            "messages_to_party": selectors.party_messages(found),
-            "decisions": selectors.party_decisions(found),
-            "form": form,
-            "today": timezone.localdate(),
-            "can_respond": found.case.status in (CaseStatus.HEARING, CaseStatus.ASSESSMENT),
-        },
-        status=status,
-    )
+        return _party_page(request, found, form=form, status=400)
+    return _party_page(request, found, form=form)
+
+
+@login_required
+@permission_required("cases.respond_to_hearing", raise_exception=True)
+@require_POST
+def party_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    """The company objects to the decision in its own portal (a trainer of another company
+    gets 404, anyone else who is not a trainer of this company 403)."""
+    found = get_object_or_404(selectors.party_hearings(request.user), pk=pk)
+    form = CompanyObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.file_objection_by_company(
+                acting_user=request.user,
+                case=found.case,
+                grounds=form.cleaned_data["grounds"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except CaseWorkflowError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Uw bezwaar is ontvangen door SBB. Een andere medewerker beoordeelt het "
+                    "besluit."
+                ),
+            )
+            return redirect("cases:party_detail", pk=found.pk)
+    return _party_page(request, found, objection_form=form, status=400)
 
 
 @login_required

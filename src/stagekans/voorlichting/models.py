@@ -37,6 +37,7 @@ class InformationText(models.Model):
             ("view_school_coverage", _("Mag de voorlichtingsdekking van de eigen school inzien")),
             ("view_national_coverage", _("Mag de landelijke voorlichtingsdekking inzien")),
             ("announce_internship_period", _("Mag een stageperiode aankondigen (opnieuw lezen)")),
+            ("publish_text", _("Mag een nieuwe versie van de voorlichtingstekst publiceren")),
         ]
 
     def __str__(self) -> str:

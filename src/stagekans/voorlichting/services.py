@@ -30,7 +30,11 @@ def publish_text(
     body_en: str,
     published_at: dt.datetime | None = None,
 ) -> InformationText:
-    """Publish the next version; from then on every student must read it again."""
+    """Publish the next version; from then on every student must read it again.
+
+    `acting_user` needs voorlichting.publish_text; None only for system jobs (seeding)."""
+    if acting_user is not None and not acting_user.has_perm("voorlichting.publish_text"):
+        raise PermissionDenied(_("U mag geen nieuwe versie van de voorlichtingstekst publiceren."))
     if not all(v.strip() for v in (title_nl, title_en, body_nl, body_en)):
         raise ValidationError(_("Vul titel en tekst in, in het Nederlands en in het Engels."))
     # Lock the table's newest row so two publications cannot take the same number.

@@ -8,4 +8,5 @@ urlpatterns = [
     path("gelezen/", views.acknowledge, name="acknowledge"),
     path("dekking/", views.coverage, name="coverage"),
     path("stageperiode/", views.announce_period, name="announce_period"),
+    path("publiceren/", views.publish, name="publish"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from stagekans.core.forms import apply_service_errors
 from stagekans.education.selectors import programmes_of
 from stagekans.voorlichting import selectors, services
-from stagekans.voorlichting.forms import InternshipPeriodForm
+from stagekans.voorlichting.forms import InternshipPeriodForm, PublishTextForm
 from stagekans.voorlichting.models import InformationText, Moment
 from stagekans.voorlichting.text import blocks
 
@@ -124,3 +124,50 @@ def announce_period(request: HttpRequest) -> HttpResponse:
         for message in error_list:
             messages.error(request, str(message))
     return redirect("voorlichting:coverage")
+
+
+@login_required
+@permission_required("voorlichting.publish_text", raise_exception=True)
+def publish(request: HttpRequest) -> HttpResponse:
+    """Publish a new version of the text (Dutch and English); every student reads it again."""
+    current = selectors.current_text()
+    if request.method == "POST":
+        form = PublishTextForm(request.POST)
+        if form.is_valid():
+            try:
+                text = services.publish_text(acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Versie %(v)s is gepubliceerd. Alle studenten lezen de tekst opnieuw "
+                        "en bevestigen dat ze hem gelezen hebben."
+                    )
+                    % {"v": text.version},
+                )
+                return redirect("voorlichting:publish")
+    else:
+        initial = (
+            {
+                "title_nl": current.title_nl,
+                "body_nl": current.body_nl,
+                "title_en": current.title_en,
+                "body_en": current.body_en,
+            }
+            if current is not None
+            else {}
+        )
+        form = PublishTextForm(initial=initial)
+    versions = InformationText.objects.order_by("-version")
+    return render(
+        request,
+        "voorlichting/publish.html",
+        {
+            "form": form,
+            "current": current,
+            "page_obj": Paginator(versions, 25).get_page(request.GET.get("page")),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
