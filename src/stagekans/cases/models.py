@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.cases.workflow import CaseStatus
-from stagekans.core.models import AppendOnlyModel
+from stagekans.core.models import AppendOnlyModel, StatusHistoryRow
 
 __all__ = [
     "Case",
@@ -135,7 +135,7 @@ class CaseReporter(models.Model):
         return f"{self.case}: {self.report_reference}"
 
 
-class CaseStatusChange(AppendOnlyModel):
+class CaseStatusChange(StatusHistoryRow):
     """Append-only status history; Case.status points at the latest row."""
 
     case = models.ForeignKey(
@@ -144,15 +144,6 @@ class CaseStatusChange(AppendOnlyModel):
     from_status = models.CharField(_("van"), max_length=30, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(_("naar"), max_length=30, choices=CaseStatus.choices)
     reason = models.TextField(_("reden"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("door"),
-    )
-    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("statuswijziging zaak")

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stagekans.core.models import AppendOnlyModel
+from stagekans.core.models import StatusHistoryRow
 from stagekans.education.models import Sector
 from stagekans.geo.places import Province
 from stagekans.meldpunt.workflow import ReportStatus
@@ -186,7 +186,7 @@ class ReporterContact(models.Model):
         return f"Contact {self.report.reference}"
 
 
-class ReportStatusChange(AppendOnlyModel):
+class ReportStatusChange(StatusHistoryRow):
     """Append-only history of a report's status; Report.status points at the latest row."""
 
     report = models.ForeignKey(
@@ -196,15 +196,6 @@ class ReportStatusChange(AppendOnlyModel):
         _("van"), max_length=30, choices=ReportStatus.choices, blank=True
     )
     to_status = models.CharField(_("naar"), max_length=30, choices=ReportStatus.choices)
-    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("door"),
-    )
     note = models.TextField(_("toelichting"), blank=True)
 
     class Meta:

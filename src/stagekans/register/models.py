@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.companies.models import Company
-from stagekans.core.models import AppendOnlyModel
+from stagekans.core.models import AppendOnlyModel, StatusHistoryRow
 from stagekans.education.models import Qualification
 from stagekans.register.workflow import RecognitionStatus
 
@@ -69,7 +69,7 @@ class Recognition(models.Model):
         return f"{self.company} — {self.qualification.crebo} ({self.get_status_display()})"
 
 
-class RecognitionStatusChange(AppendOnlyModel):
+class RecognitionStatusChange(StatusHistoryRow):
     """Append-only history of a recognition's status. Rows are never updated or deleted."""
 
     recognition = models.ForeignKey(
@@ -77,15 +77,6 @@ class RecognitionStatusChange(AppendOnlyModel):
     )
     status = models.CharField(_("status"), max_length=20, choices=RecognitionStatus.choices)
     reason = models.TextField(_("reden"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("door"),
-    )
-    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("statuswijziging erkenning")
