@@ -9,7 +9,7 @@ transaction. The reporter's identity (CaseReporter) never reaches the company or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,6 +152,12 @@ def _initial_history(case: Case, acting_user: Any) -> None:
         actor=acting_user if _is_user(acting_user) else None,
         reason=str(case.get_source_display()),
     )
+
+
+def _mail_each(recipients: Iterable[str], *, subject: str, body: str, key: str) -> None:
+    """One outbox mail per recipient, deduplicated per recipient under `key`."""
+    for email in recipients:
+        enqueue_mail(to=email, subject=subject, body=body, dedup_key=f"{key}:{email}")
 
 
 def _company_emails(case: Case) -> list[str]:
@@ -498,13 +504,12 @@ def request_hearing(
         requested_by=acting_user,
     )
     recipients = _hearing_recipients(hearing)
-    for email in recipients:
-        enqueue_mail(
-            to=email,
-            subject=_("Verzoek om uw reactie: zaak %(number)s") % {"number": case.number},
-            body=_hearing_mail_body(case, hearing),
-            dedup_key=f"case-hearing:{hearing.pk}:request:{email}",
-        )
+    _mail_each(
+        recipients,
+        subject=_("Verzoek om uw reactie: zaak %(number)s") % {"number": case.number},
+        body=_hearing_mail_body(case, hearing),
+        key=f"case-hearing:{hearing.pk}:request",
+    )
     record(
         actor=acting_user,
         event=AuditEvent.CASE_HEARING_REQUESTED,
@@ -542,17 +547,16 @@ def extend_hearing_deadline(
     base = max(old, timezone.localdate())
     hearing.deadline = add_working_days(base, extra_working_days)
     hearing.save(update_fields=["deadline"])
-    for email in _hearing_recipients(hearing):
-        enqueue_mail(
-            to=email,
-            subject=_("Nieuwe termijn: zaak %(number)s") % {"number": case.number},
-            body=_(
-                "Geachte heer, mevrouw,\n\nDe termijn om te reageren in zaak %(number)s is "
-                "verlengd tot en met %(deadline)s.\n\nMet vriendelijke groet,\nSBB\n"
-            )
-            % {"number": case.number, "deadline": hearing.deadline.strftime("%d-%m-%Y")},
-            dedup_key=f"case-hearing:{hearing.pk}:extended:{hearing.deadline}:{email}",
+    _mail_each(
+        _hearing_recipients(hearing),
+        subject=_("Nieuwe termijn: zaak %(number)s") % {"number": case.number},
+        body=_(
+            "Geachte heer, mevrouw,\n\nDe termijn om te reageren in zaak %(number)s is "
+            "verlengd tot en met %(deadline)s.\n\nMet vriendelijke groet,\nSBB\n"
         )
+        % {"number": case.number, "deadline": hearing.deadline.strftime("%d-%m-%Y")},
+        key=f"case-hearing:{hearing.pk}:extended:{hearing.deadline}",
+    )
     record(
         actor=acting_user,
         event=AuditEvent.CASE_HEARING_DEADLINE_EXTENDED,
@@ -773,23 +777,21 @@ def decide(
     revocations: list[int] = []
     if measure == Measure.REVOCATION:
         revocations = _request_revocations(acting_user=acting_user, case=case, decision=decision)
-    for email in _company_emails(case):
-        enqueue_mail(
-            to=email,
-            subject=_("Besluit in zaak %(number)s") % {"number": case.number},
-            body=_decision_mail_body(case, decision),
-            dedup_key=f"case-decision:{decision.pk}:company:{email}",
-        )
+    _mail_each(
+        _company_emails(case),
+        subject=_("Besluit in zaak %(number)s") % {"number": case.number},
+        body=_decision_mail_body(case, decision),
+        key=f"case-decision:{decision.pk}:company",
+    )
     # The schools that were heard learn the outcome too (not the letter to the company).
     heard_schools = {h.school for h in case.hearings.filter(party=Party.SCHOOL) if h.school}
     for school in sorted(heard_schools, key=lambda school: school.pk):
-        for email in _school_emails(school):
-            enqueue_mail(
-                to=email,
-                subject=_("Uitkomst van zaak %(number)s") % {"number": case.number},
-                body=_school_decision_mail_body(case, decision),
-                dedup_key=f"case-decision:{decision.pk}:school:{email}",
-            )
+        _mail_each(
+            _school_emails(school),
+            subject=_("Uitkomst van zaak %(number)s") % {"number": case.number},
+            body=_school_decision_mail_body(case, decision),
+            key=f"case-decision:{decision.pk}:school",
+        )
     record(
         actor=acting_user,
         event=AuditEvent.CASE_DECIDED,
@@ -1026,13 +1028,12 @@ def send_message(
         sent_by=acting_user,
         recipients=len(recipients),
     )
-    for email in recipients:
-        enqueue_mail(
-            to=email,
-            subject=_("Zaak %(number)s: %(subject)s") % {"number": case.number, "subject": subject},
-            body=body,
-            dedup_key=f"case-message:{message.pk}:{email}",
-        )
+    _mail_each(
+        recipients,
+        subject=_("Zaak %(number)s: %(subject)s") % {"number": case.number, "subject": subject},
+        body=body,
+        key=f"case-message:{message.pk}",
+    )
     record(
         actor=acting_user,
         event=AuditEvent.CASE_MESSAGE_SENT,
@@ -1076,23 +1077,22 @@ def send_hearing_reminders(*, today: dt.date | None = None) -> int:
                 continue
             left = working_days_between(today, hearing.deadline)
             recipients = _hearing_recipients(hearing)
-            for email in recipients:
-                enqueue_mail(
-                    to=email,
-                    subject=_("Herinnering: uw reactie in zaak %(number)s")
-                    % {"number": hearing.case.number},
-                    body=_(
-                        "Geachte heer, mevrouw,\n\nWij herinneren u aan ons verzoek om uw "
-                        "reactie in zaak %(number)s. De termijn loopt af op %(deadline)s "
-                        "(nog %(left)d werkdag(en)).\n\nMet vriendelijke groet,\nSBB\n"
-                    )
-                    % {
-                        "number": hearing.case.number,
-                        "deadline": hearing.deadline.strftime("%d-%m-%Y"),
-                        "left": left,
-                    },
-                    dedup_key=f"case-hearing:{hearing.pk}:reminder:{hearing.deadline}:{email}",
+            _mail_each(
+                recipients,
+                subject=_("Herinnering: uw reactie in zaak %(number)s")
+                % {"number": hearing.case.number},
+                body=_(
+                    "Geachte heer, mevrouw,\n\nWij herinneren u aan ons verzoek om uw "
+                    "reactie in zaak %(number)s. De termijn loopt af op %(deadline)s "
+                    "(nog %(left)d werkdag(en)).\n\nMet vriendelijke groet,\nSBB\n"
                 )
+                % {
+                    "number": hearing.case.number,
+                    "deadline": hearing.deadline.strftime("%d-%m-%Y"),
+                    "left": left,
+                },
+                key=f"case-hearing:{hearing.pk}:reminder:{hearing.deadline}",
+            )
             hearing.reminded_for = hearing.deadline
             hearing.save(update_fields=["reminded_for"])
             record(
