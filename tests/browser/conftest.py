@@ -7,6 +7,7 @@ Without Chromium the tests are skipped with a clear message, unless STAGEKANS_RE
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,8 +76,50 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    csp_violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    # Every page of every browser test runs under the production CSP (no inline script/style).
+    assert not csp_violations, f"CSP blocked something: {csp_violations}"
+
+
+def login(page: Any, username: str, password: str | None = None) -> None:
+    """Log in through the real form; staff then enter a real TOTP code from their device.
+
+    The device is the test device (factories.TEST_TOTP_KEY), installed here if the user has
+    none. A code is accepted once, so a second login in the same 30 s uses the next code (which
+    django-otp still accepts) or waits for it.
+    """
+    import time
+
+    from stagekans.accounts.models import User
+    from stagekans.accounts.two_factor import current_code, requires_second_factor
+    from stagekans.testing import factories as f
+
+    user = User.objects.get(username=username)
+    device = f.totp_device(user) if requires_second_factor(user) else None
+    page.context.clear_cookies()
+    page.goto("/account/inloggen/")
+    page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
+    page.get_by_label("Wachtwoord").fill(password or f.PASSWORD)
+    page.get_by_role("button", name="Inloggen").last.click()
+    if device is not None:
+        page.wait_for_url(re.compile(r"/account/tweede-stap/"))
+        device.refresh_from_db()
+        wait = (device.last_t * device.step + device.t0) - time.time()
+        if wait > 0:  # both this step's and the next step's code are used up
+            time.sleep(wait + 0.2)
+        page.get_by_label("Verificatiecode").fill(current_code(device))
+        page.get_by_role("button", name="Verifiëren").click()
+    page.wait_for_url(re.compile(r"/$"))
 
 
 class AxeChecker:

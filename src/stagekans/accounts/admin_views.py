@@ -22,7 +22,7 @@ from stagekans.core.forms import apply_service_errors
 @permission_required("accounts.request_role_grant", raise_exception=True)
 def role_grants(request: HttpRequest) -> HttpResponse:
     acting: User = request.user  # type: ignore[assignment]
-    form = RoleChangeForm(request.POST or None, acting_user=acting)
+    form = RoleChangeForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
