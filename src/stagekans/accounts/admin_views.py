@@ -53,7 +53,9 @@ def role_grants(request: HttpRequest) -> HttpResponse:
         "accounts/role_grants.html",
         {
             "form": form,
-            "pending": [(g, ROLES[Role(g.role)].group_name) for g in selectors.pending_role_grants()],
+            "pending": [
+                (g, ROLES[Role(g.role)].group_name) for g in selectors.pending_role_grants()
+            ],
             "decided": decided,
             "decided_rows": [(g, ROLES[Role(g.role)].group_name) for g in decided],
             "decision_form": RoleDecisionForm(),

@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 

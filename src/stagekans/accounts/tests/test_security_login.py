@@ -26,7 +26,7 @@ SETUP = "/account/tweede-stap/instellen/"
 STAFF_ROLES = [r for r, d in ROLES.items() if d.second_factor]
 
 
-def _post_login(client: Client, username: str, password: str, **extra: str):  # type: ignore[no-untyped-def]
+def _post_login(client: Client, username: str, password: str, **extra: str):
     return client.post(LOGIN, {"username": username, "password": password}, **extra)
 
 

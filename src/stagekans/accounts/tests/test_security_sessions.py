@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 PACKAGE = Path(__file__).resolve().parents[2]
 
 
-def _no_store(response) -> bool:  # type: ignore[no-untyped-def]
+def _no_store(response) -> bool:
     return "no-store" in response.get("Cache-Control", "")
 
 
@@ -72,7 +72,7 @@ class _Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch):  # type: ignore[no-untyped-def]
+def clock(monkeypatch):
     import time
 
     fake = _Clock(time.time())
