@@ -25,8 +25,16 @@ SERVICE_FONT = "source sans 3"
 SKIP_PREFIXES = ("/beheer/", "/api/", "/static/", "/media/", "/account/uitloggen")
 SKIP_PATTERN = re.compile(r"(\.csv|\.pdf|/export|/download|/bijlage|/bijlagen/|\.json)", re.I)
 
+DESCRIBE_JS = """
+const describe = el => {
+  const name = typeof el.className === 'string' ? el.className.trim() : '';
+  return el.tagName.toLowerCase() + (name ? '.' + name.split(/\\s+/).join('.') : '');
+};
+"""
+
 FONT_CHECK_JS = """
 async () => {
+  DESCRIBE
   await document.fonts.ready;
   const loaded = [...document.fonts].some(
     f => f.family.replace(/["']/g, '').toLowerCase() === 'source sans 3' && f.status === 'loaded');
@@ -41,8 +49,7 @@ async () => {
     const first = family.split(',')[0].trim().replace(/["']/g, '').toLowerCase();
     const code = el.closest('code, kbd, samp, pre');
     if (code ? /(^|[^-])serif/.test(first) : first !== 'source sans 3') {
-      const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
-      wrong.push(`${el.tagName.toLowerCase()}${cls}: ${family}`);
+      wrong.push(`${describe(el)}: ${family}`);
     }
   }
   return {loaded, wrong: wrong.slice(0, 8)};
@@ -51,6 +58,7 @@ async () => {
 
 OVERFLOW_JS = """
 () => {
+  DESCRIBE
   const root = document.documentElement;
   const width = root.clientWidth;
   if (root.scrollWidth <= width) return null;
@@ -64,8 +72,7 @@ OVERFLOW_JS = """
         if (o === 'auto' || o === 'scroll' || o === 'hidden') { scrolled = true; break; }
       }
       if (!scrolled) {
-        const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
-        culprits.push(`${el.tagName.toLowerCase()}${cls} (${Math.round(box.right)}px)`);
+        culprits.push(`${describe(el)} (${Math.round(box.right)}px)`);
       }
     }
   }
@@ -102,12 +109,12 @@ def should_follow(href: str | None, origin: str) -> str | None:
 
 def check_page(page: Any, axe: Any, label: str) -> list[str]:
     problems = []
-    fonts = page.evaluate(FONT_CHECK_JS)
+    fonts = page.evaluate(FONT_CHECK_JS.replace("DESCRIBE", DESCRIBE_JS))
     if not fonts["loaded"]:
         problems.append(f"{label}: the service font Source Sans 3 is not loaded")
     if fonts["wrong"]:
         problems.append(f"{label}: text not in the service font: {fonts['wrong']}")
-    overflow = page.evaluate(OVERFLOW_JS)
+    overflow = page.evaluate(OVERFLOW_JS.replace("DESCRIBE", DESCRIBE_JS))
     if overflow:
         problems.append(
             f"{label}: scrolls sideways ({overflow['scrollWidth']}px in {overflow['width']}px), "
@@ -120,7 +127,9 @@ def check_page(page: Any, axe: Any, label: str) -> list[str]:
     return problems
 
 
-def crawl(page: Any, axe: Any, origin: str, *, start: str = "/", max_pages: int = 80) -> CrawlResult:
+def crawl(
+    page: Any, axe: Any, origin: str, *, start: str = "/", max_pages: int = 80
+) -> CrawlResult:
     """Breadth-first over the links in header, main and footer; one page per kind."""
     result = CrawlResult()
     seen_kinds: set[str] = set()
@@ -164,7 +173,7 @@ def main(argv: list[str]) -> int:  # pragma: no cover - manual use
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    base, username, password = (argv + [None, None])[:3]
+    base, username, password = [*argv, None, None][:3]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         context = browser.new_context(base_url=base, locale="nl-NL")

@@ -33,11 +33,21 @@
   /* Validation is shown only after the user left a field or submitted the form: the browser's
    * :invalid state is styled only on fields marked as touched. */
   function setUpValidationTiming() {
+    var fields = "input, select, textarea";
+    document.addEventListener(
+      "input",
+      function (event) {
+        var el = event.target;
+        if (el && el.matches && el.matches(fields)) el.setAttribute("data-sk-changed", "");
+      },
+      true
+    );
+    // Leaving a field you changed shows its state; tabbing through an empty form does not.
     document.addEventListener(
       "focusout",
       function (event) {
         var el = event.target;
-        if (el && el.matches && el.matches("input, select, textarea") && el.value !== "") {
+        if (el && el.matches && el.matches(fields) && el.hasAttribute("data-sk-changed")) {
           el.classList.add("sk-touched");
         }
       },
