@@ -216,6 +216,22 @@ def draw_lottery(prepared: Prepared, config: MatchConfig) -> tuple[U32Array, U32
     return per_pair, per_pair
 
 
+def strict_priority(
+    prepared: Prepared, config: MatchConfig, lottery: U32Array, pair_lottery: U32Array
+) -> IntArray:
+    """Priority keys (company rank, then lottery) per prepared preference; see ``priority_keys``."""
+    single = config.tie_breaking is TieBreaking.SINGLE
+    return priority_keys(
+        prepared.placement,
+        prepared.company_rank,
+        pair_lottery,
+        prepared.n_placements,
+        dense=config.dense_priority_keys,
+        student=prepared.student if single else None,
+        student_lottery=lottery if single else None,
+    )
+
+
 def match(
     instance: Instance,
     config: MatchConfig | None = None,
@@ -237,13 +253,7 @@ def match(
 
     clock = time.perf_counter()
     lottery, pair_lottery = draw_lottery(prepared, config)
-    key = priority_keys(
-        prepared.placement,
-        prepared.company_rank,
-        pair_lottery,
-        prepared.n_placements,
-        dense=config.dense_priority_keys,
-    )
+    key = strict_priority(prepared, config, lottery, pair_lottery)
     del pair_lottery
     timings["lottery"] = time.perf_counter() - clock
 
@@ -327,12 +337,10 @@ def match(
 def recertify(instance: Instance, assignment: IntArray, config: MatchConfig) -> Certificate:
     """Re-check a stored assignment against its instance and configuration, e.g. in an audit."""
     prepared = prepare(instance)
-    _, pair_lottery = draw_lottery(prepared, config)
+    lottery, pair_lottery = draw_lottery(prepared, config)
     standard = config.guarantees.stability_standard
     priority = (
-        priority_keys(
-            prepared.placement, prepared.company_rank, pair_lottery, prepared.n_placements
-        )
+        strict_priority(prepared, config, lottery, pair_lottery)
         if standard is StabilityStandard.STRICT
         else prepared.company_rank
     )
