@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from stagekans.matching.engine._types import IntArray, U32Array
 from stagekans.matching.engine.certificate import (
@@ -28,7 +29,7 @@ from stagekans.matching.engine.certificate import (
 )
 from stagekans.matching.engine.deferred_acceptance import company_proposing, student_proposing
 from stagekans.matching.engine.improvement_cycles import improve
-from stagekans.matching.engine.instance import Instance
+from stagekans.matching.engine.instance import Instance, as_int_array
 from stagekans.matching.engine.lottery import (
     MAX_SEED,
     TieBreaking,
@@ -334,7 +335,9 @@ def match(
     )
 
 
-def recertify(instance: Instance, assignment: IntArray, config: MatchConfig) -> Certificate:
+def recertify(
+    instance: Instance, assignment: npt.ArrayLike, config: MatchConfig
+) -> Certificate:
     """Re-check a stored assignment against its instance and configuration, e.g. in an audit."""
     prepared = prepare(instance)
     lottery, pair_lottery = draw_lottery(prepared, config)
@@ -346,7 +349,7 @@ def recertify(instance: Instance, assignment: IntArray, config: MatchConfig) -> 
     )
     certificate, _ = certify(
         prepared,
-        np.asarray(assignment, dtype=np.int64),
+        as_int_array("assignment", assignment),
         priority,
         standard=standard,
         stability_required=config.guarantees.stable,

@@ -42,10 +42,29 @@ def as_int_array(name: str, values: npt.ArrayLike) -> IntArray:
     if array.size == 0:
         return np.zeros(0, dtype=np.int64)
     if array.dtype.kind not in "iu":
-        raise InputError(f"{name} must contain integers, got dtype {array.dtype}")
+        raise InputError(_not_integers(name, array))
     if array.dtype == np.uint64 and int(array.max()) > np.iinfo(np.int64).max:
         raise InputError(f"{name} contains values that do not fit in a 64-bit signed integer")
     return array.astype(np.int64, copy=False)
+
+
+def _not_integers(name: str, array: npt.NDArray[Any]) -> str:
+    """Say which entry is not an integer: 0.7, '1', NaN and True are refused, never coerced."""
+    for position, value in enumerate(array.tolist()):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return (
+                f"{name} must contain integers, but entry {position} is {value!r}"
+                f" ({type(value).__name__})"
+            )
+        if not -(2**63) <= value < 2**63:
+            return f"{name} entry {position} ({value}) does not fit in a 64-bit signed integer"
+    return f"{name} must contain integers, got dtype {array.dtype}"
+
+
+def _checked_index(value: object, where: str) -> int:
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise InputError(f"{where} must be an integer index, got {value!r}")
+    return int(value)
 
 
 def as_bool_array(name: str, values: npt.ArrayLike) -> BoolArray:
@@ -261,7 +280,11 @@ class Instance:
         lengths = [len(prefs) for prefs in student_prefs]
         ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=ptr[1:])
-        flat = [int(p) for prefs in student_prefs for p in prefs]
+        flat = [
+            _checked_index(p, f"choice {position + 1} of student {s}")
+            for s, prefs in enumerate(student_prefs)
+            for position, p in enumerate(prefs)
+        ]
         instance = cls.from_csr(
             ptr,
             np.asarray(flat, dtype=np.int64),
@@ -281,7 +304,13 @@ class Instance:
         company_ptr = np.zeros(len(company_lengths) + 1, dtype=np.int64)
         np.cumsum(company_lengths, out=company_ptr[1:])
         company_student = np.asarray(
-            [int(s) for prefs in company_prefs if prefs is not None for s in prefs], dtype=np.int64
+            [
+                _checked_index(s, f"entry {position + 1} in the list of placement {p}")
+                for p, prefs in enumerate(company_prefs)
+                if prefs is not None
+                for position, s in enumerate(prefs)
+            ],
+            dtype=np.int64,
         )
         return with_company_lists(instance, company_ptr, company_student, ranked)
 

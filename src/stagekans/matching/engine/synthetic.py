@@ -141,3 +141,49 @@ def national_instance(
         company_rank = np.empty(placement.size, dtype=np.int64)
         company_rank[order] = np.arange(placement.size, dtype=np.int64) - starts[placement[order]]
     return Instance.from_csr(ptr, placement, caps, company_rank=company_rank)
+
+
+def crebo_instance(
+    n_students: int,
+    *,
+    students_per_placement: float = 5.0,
+    n_crebos: int = 400,
+    n_regions: int = 40,
+    list_length: int = 10,
+    capacity: tuple[int, int] = (1, 6),
+    seed: int = 0,
+) -> Instance:
+    """A national round in which students only rank placements of their crebo and region.
+
+    That is what eligibility does to a real round (recognised for the student's programme and
+    within travel distance): the student-placement graph splits into many independent parts.
+    Crebo sizes follow a Zipf law (a few large programmes, many small ones); regions are uniform.
+    Companies accept everyone who applies (ranks play no role in school-led assignment).
+    """
+    rng = np.random.default_rng(seed)
+    n_placements = max(int(n_students / students_per_placement), 1)
+    crebo_weight = np.arange(1, n_crebos + 1, dtype=np.float64) ** -1.0
+    crebo_weight /= crebo_weight.sum()
+    n_groups = n_crebos * n_regions
+
+    def group_of(size: int) -> np.ndarray:
+        crebo = rng.choice(n_crebos, size=size, p=crebo_weight)
+        return crebo * n_regions + rng.integers(0, n_regions, size=size)
+
+    placement_group = group_of(n_placements)
+    student_group = group_of(n_students)
+    by_group = np.argsort(placement_group, kind="stable").astype(np.int64)
+    group_size = np.bincount(placement_group, minlength=n_groups)
+    group_start = np.cumsum(group_size) - group_size
+    size = group_size[student_group]
+    lengths = np.minimum(size, list_length)
+    ptr = np.zeros(n_students + 1, dtype=np.int64)
+    np.cumsum(lengths, out=ptr[1:])
+    owner = np.repeat(np.arange(n_students, dtype=np.int64), lengths)
+    # Distinct offsets per student: a random rotation of a random stride through the group.
+    slot = np.arange(ptr[-1], dtype=np.int64) - ptr[owner]
+    rotation = rng.integers(0, np.maximum(size, 1))[owner]
+    offset = (rotation + slot) % np.maximum(size[owner], 1)
+    placement = by_group[group_start[student_group[owner]] + offset]
+    caps = rng.integers(capacity[0], capacity[1] + 1, size=n_placements, dtype=np.int64)
+    return Instance.from_csr(ptr, placement, caps)
