@@ -174,7 +174,7 @@ def read_table(
     except pa.ArrowInvalid as exc:
         message = str(exc)
         if "UTF8" in message or "utf8" in message.lower():
-            _decode(path, "utf-8")  # raises EncodingProblem with the line
+            _decode(path, encoding)  # raises EncodingProblem with the line
         expected = re.search(r"Expected (\d+) columns, got (\d+)", message)
         if expected:
             line = _first_ragged_line(path, text, delimiter, len(names))
