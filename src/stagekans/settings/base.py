@@ -17,6 +17,7 @@ SECRET_KEY = env.get("DJANGO_SECRET_KEY")
 DEBUG = env.get("DJANGO_DEBUG")
 ALLOWED_HOSTS: list[str] = env.get("DJANGO_ALLOWED_HOSTS")
 SITE_URL: str = env.get("SITE_URL")
+SERVICE_CONTACT_EMAIL: str = env.get("SERVICE_CONTACT_EMAIL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
