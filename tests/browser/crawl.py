@@ -186,12 +186,11 @@ def totp_code(username: str) -> str:
 
 
 def main(argv: list[str]) -> int:  # pragma: no cover - manual use
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
-
     import os
 
     import django
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stagekans.settings.dev")
     django.setup()  # for the second-step code of demo users
