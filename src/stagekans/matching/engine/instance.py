@@ -404,7 +404,7 @@ class Instance:
 
         order, ptr_or_duplicate = long_format.csr_order(s_idx, ranks[rows], len(student_ids))
         if order is None:
-            s_dup, r_dup, count = ptr_or_duplicate  # type: ignore[misc]
+            s_dup, r_dup, count = ptr_or_duplicate
             label = student_ids[s_dup]
             raise InputError(
                 f"student {label!r} has more than one choice with rank {r_dup}",
@@ -423,7 +423,7 @@ class Instance:
             return array[source]
 
         return cls.from_csr(
-            ptr,  # type: ignore[arg-type]
+            ptr,
             p_idx[order],
             sorted_capacity,
             company_rank=aligned(company_rank, "company_rank"),
