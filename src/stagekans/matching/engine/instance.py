@@ -91,7 +91,7 @@ def as_float_array(name: str, values: npt.ArrayLike) -> FloatArray:
 def _labels(name: str, ids: Sequence[Hashable] | None, expected: int) -> tuple[str, ...] | None:
     if ids is None:
         return None
-    labels = tuple(str(label) for label in ids)
+    labels = tuple(map(str, ids))
     if len(labels) != expected:
         raise InputError(f"{name} has {len(labels)} entries but the instance has {expected}")
     return labels

@@ -192,3 +192,15 @@ def test_missing_output_folder_fails_before_matching_and_writes_nothing(
 def test_missing_input_file_is_bad_input(tmp_path: Path) -> None:
     caps = _write(tmp_path / "c.csv", CAPACITIES)
     assert _run(tmp_path, tmp_path / "nope.csv", caps) == EXIT_BAD_INPUT
+
+
+def test_blanks_around_numbers_and_labels_are_ignored(tmp_path: Path) -> None:
+    prefs = _write(
+        tmp_path / "p.csv",
+        [["student", "placement", "rank"], [" Daan ", " garage", " 1 "], ["Zoë", "bakkerij ", "2"]],
+    )
+    caps = _write(
+        tmp_path / "c.csv", [["placement", "capacity"], ["garage", " 1"], ["bakkerij", "1 "]]
+    )
+    assert _run(tmp_path, prefs, caps) == EXIT_OK
+    assert _placed(tmp_path) == {"Daan": "garage", "Zoë": "bakkerij"}
