@@ -123,6 +123,18 @@ def independent_check(
 # Workers: one fresh process per run, using only API that both engine versions share.
 
 
+def peak_rss() -> int:
+    """This process's own peak resident set (VmHWM), in bytes.
+
+    Not ``getrusage().ru_maxrss``: Linux carries the parent's high-water mark across fork and exec
+    into it, so a worker started by a big parent would report the parent's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def worker(spec: dict[str, Any]) -> dict[str, Any]:
     from stagekans.matching.engine import Algorithm, Instance, MatchConfig, TieBreaking, match
 
@@ -182,7 +194,7 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
         result = match(instance, config)
         out["seconds"] = time.perf_counter() - start
         out["cpu"] = time.process_time() - cpu
-    out["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    out["maxrss"] = peak_rss()
     out["valid"] = bool(result.certificate.valid)
     out["placed"] = int(result.report.n_placed)
     out["rounds"] = int(result.rounds)
@@ -214,7 +226,9 @@ def run_cli(source: Path, folder: Path, tag: str) -> dict[str, Any]:
     command = [
         sys.executable,
         "-c",
-        "import sys; from stagekans.matching.engine.cli import main; sys.exit(main())",
+        "import sys; from stagekans.matching.engine.cli import main; code = main(); "
+        "status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]; "
+        "print('VmHWM', status, file=sys.stderr); sys.exit(code)",
         str(folder / "preferences.csv"),
         str(folder / "capacities.csv"),
         "-q",
@@ -233,10 +247,11 @@ def run_cli(source: Path, folder: Path, tag: str) -> dict[str, Any]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"CLI exited {process.returncode}: {stderr[-2000:]}")
+    peak = int(stderr.rsplit("VmHWM", 1)[1].split()[0]) * 1024
     return {
         "seconds": seconds,
         "cpu": usage.ru_utime + usage.ru_stime,
-        "maxrss": usage.ru_maxrss * 1024,
+        "maxrss": peak,
         "load": load,
         "output": out,
     }
@@ -633,9 +648,12 @@ def render(
         f"`{OLD_REF[:10]}` (before issue 16), *new* this branch; every figure is the **median of "
         f"{repeats} interleaved runs** (old, new, new, old, ...), each run a fresh process. *Peak "
         "RSS* is the worker process's high-water mark (Python, numpy, pyarrow, the loaded input "
-        "arrays and the match). *CPU* is the median CPU time of those runs (user + system, all "
+        "arrays and the match; measured as VmHWM, because `ru_maxrss` inherits the parent's peak "
+        "across fork and exec). *CPU* is the median CPU time of those runs (user + system, all "
         "threads): on a machine shared by eight engineers it is the steadier figure, since wall "
-        "time includes waiting for a core. *Met* judges the wall-clock median. "
+        "time includes waiting for a core. *Met* judges the wall-clock median (for the long "
+        "format: the conversion from labelled rows to an instance, the *build* column; the "
+        "median next to it is rows → certified result). "
         "*Load* is the one-minute load average at the start of each run "
         "(min–max). *Check* is `independent_check` in this file: plain Python, from the definition "
         "(capacity, acceptability, blocking pairs against company rank then the recorded lottery), "
@@ -650,9 +668,12 @@ def render(
         info = case.instance_info
         new_s = _median(case, "new")
         new_rss = _max(case, "new", "maxrss")
+        # The long-format target is the conversion (labelled rows -> instance); the end-to-end
+        # figure next to it adds the same match() as the national rows.
+        judged = _median(case, "new", "build_seconds") if case.group == "long" else new_s
         met = (
-            new_s is not None
-            and (case.target_s is None or new_s <= case.target_s)
+            judged is not None
+            and (case.target_s is None or judged <= case.target_s)
             and (case.target_bytes is None or (new_rss or 0) <= case.target_bytes)
         )
         target = (
