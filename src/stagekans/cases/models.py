@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.cases.workflow import CaseStatus
+from stagekans.core.append_only import AppendOnlyTrigger
 from stagekans.core.models import AppendOnlyModel, StatusHistoryRow
 
 __all__ = [
@@ -149,6 +150,8 @@ class CaseStatusChange(StatusHistoryRow):
         verbose_name = _("statuswijziging zaak")
         verbose_name_plural = _("statuswijzigingen zaken")
         ordering = ["at", "id"]
+        # A free-text reason may name the reporter: case retention may blank it.
+        triggers = [AppendOnlyTrigger(erasable=["reason"])]
 
     def __str__(self) -> str:
         return f"{self.case}: {self.from_status} → {self.to_status}"
@@ -308,6 +311,7 @@ class CaseDecision(AppendOnlyModel):
         verbose_name = _("besluit in zaak")
         verbose_name_plural = _("besluiten in zaken")
         ordering = ["created_at", "id"]
+        triggers = [AppendOnlyTrigger()]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(measure="revocation") | models.Q(outcome="established"),

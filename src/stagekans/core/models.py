@@ -8,22 +8,28 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stagekans.core.append_only import AppendOnlyError, AppendOnlyManager
+
 
 class AppendOnlyModel(models.Model):
     """A row that is written once and never changed or deleted on its own: status histories,
     assessed conditions, decisions. Integrity, not business logic: the services decide what is
-    written; this only stops a later save() or delete() from rewriting history."""
+    written; this only stops a later save(), delete() or QuerySet.update()/delete() from
+    rewriting history. The database enforces the same with the `AppendOnlyTrigger` every
+    concrete subclass declares in `Meta.triggers` (see core/append_only.py)."""
+
+    objects = AppendOnlyManager()
 
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
-            raise ValueError(f"{type(self).__name__} rows are append-only")
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only (update refused)")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError(f"{type(self).__name__} rows are append-only")
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only (delete refused)")
 
 
 class StatusHistoryRow(AppendOnlyModel):

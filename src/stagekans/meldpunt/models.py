@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stagekans.core.append_only import AppendOnlyTrigger
 from stagekans.core.models import StatusHistoryRow
 from stagekans.education.models import Sector
 from stagekans.geo.places import Province
@@ -202,6 +203,8 @@ class ReportStatusChange(StatusHistoryRow):
         verbose_name = _("statuswijziging melding")
         verbose_name_plural = _("statuswijzigingen meldingen")
         ordering = ["at", "id"]
+        # Staff notes may name the reporter: retention blanks them (erase_free_text).
+        triggers = [AppendOnlyTrigger(erasable=["note"])]
 
     def __str__(self) -> str:
         return f"{self.report.reference}: {self.from_status} → {self.to_status}"
