@@ -39,9 +39,7 @@ def rows():
     report = f.submit_report().report
     recognition = f.RecognitionFactory()
     return {
-        "audit": AuditLog.objects.get(
-            object_type="meldpunt.report", object_id=str(report.pk)
-        ),
+        "audit": AuditLog.objects.get(object_type="meldpunt.report", object_id=str(report.pk)),
         "report_history": ReportStatusChange.objects.get(report=report),
         "recognition_history": RecognitionStatusChange.objects.filter(
             recognition=recognition
@@ -125,11 +123,14 @@ def test_raw_sql_cannot_use_the_erasure_switch_to_rewrite_history(rows):
         f"DELETE FROM {table} WHERE id = %s",  # never
     ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor, append_only._mode(
-                connection, append_only.MODE_ERASURE
+            with (
+                connection.cursor() as cursor,
+                append_only._mode(connection, append_only.MODE_ERASURE),
             ):
                 if connection.vendor == "postgresql":
-                    cursor.execute("SELECT set_config(%s, 'on', true)", [append_only.ERASURE_SETTING])
+                    cursor.execute(
+                        "SELECT set_config(%s, 'on', true)", [append_only.ERASURE_SETTING]
+                    )
                 cursor.execute(sql, [row.pk])
     row.refresh_from_db()
     assert row.to_status == "received"
@@ -152,9 +153,7 @@ def test_retention_still_blanks_status_notes_and_is_audited(django_capture_on_co
     services.start_triage(acting_user=meldpunt, report=report, note="Fatima Yilmaz gebeld")
     services.register_only(acting_user=meldpunt, report=report)
     services.close_report(acting_user=meldpunt, report=report, note="Afgerond met Fatima")
-    Report.objects.filter(pk=report.pk).update(
-        closed_at=timezone.now() - dt.timedelta(days=800)
-    )
+    Report.objects.filter(pk=report.pk).update(closed_at=timezone.now() - dt.timedelta(days=800))
     history_before = list(
         ReportStatusChange.objects.filter(report=report).values_list(
             "id", "from_status", "to_status", "actor_id", "at"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from stagekans.cases.workflow import CaseStatus
 from stagekans.core.append_only import AppendOnlyTrigger
 from stagekans.core.models import AppendOnlyModel, StatusHistoryRow
+from stagekans.core.storage import private_storage, random_upload_name
 
 __all__ = [
     "Case",
@@ -253,6 +254,7 @@ class HearingResponse(models.Model):
 
 
 def _attachment_path(instance: HearingAttachment, filename: str) -> str:
+    """Old, guessable layout; only referenced by migration history (see 0005)."""
     return f"zaken/{instance.response.hearing.case_id}/{filename}"
 
 
@@ -263,7 +265,10 @@ class HearingAttachment(models.Model):
         related_name="attachments",
         verbose_name=_("reactie"),
     )
-    file = models.FileField(_("bestand"), upload_to=_attachment_path)
+    # Random name in private storage; served only by the permission-checked view.
+    file = models.FileField(
+        _("bestand"), upload_to=random_upload_name, storage=private_storage, max_length=200
+    )
     content_type = models.CharField(_("bestandstype"), max_length=50)
     size = models.PositiveIntegerField(_("grootte in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -275,6 +280,11 @@ class HearingAttachment(models.Model):
 
     def __str__(self) -> str:
         return str(self.file.name)
+
+    @property
+    def download_name(self) -> str:
+        extension = str(self.file.name).rsplit(".", 1)[-1]
+        return f"reactie-{self.response_id}-bijlage-{self.pk}.{extension}"
 
 
 class DecisionOutcome(models.TextChoices):

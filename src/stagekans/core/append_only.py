@@ -218,7 +218,7 @@ def sqlite_trigger_sql(model: type[models.Model], trigger: AppendOnlyTrigger) ->
     kept = [f.column for f in model._meta.concrete_fields if f.column not in erasable]
     unchanged = " AND ".join(f'NEW."{c}" IS OLD."{c}"' for c in kept)
     blanks = " AND ".join(
-        f"(NEW.\"{c}\" IS OLD.\"{c}\" OR NEW.\"{c}\" IS NULL OR NEW.\"{c}\" IN ('', '{{}}', '[]'))"
+        f'(NEW."{c}" IS OLD."{c}" OR NEW."{c}" IS NULL OR NEW."{c}" IN (\'\', \'{{}}\', \'[]\'))'
         for c in sorted(erasable)
     )
     allowed = (

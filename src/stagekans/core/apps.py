@@ -22,5 +22,7 @@ class CoreConfig(AppConfig):
             append_only.on_connection_created, dispatch_uid="append_only:sqlite_mode"
         )
         post_migrate.connect(
-            append_only.install_sqlite_triggers, sender=self, dispatch_uid="append_only:sqlite_triggers"
+            append_only.install_sqlite_triggers,
+            sender=self,
+            dispatch_uid="append_only:sqlite_triggers",
         )

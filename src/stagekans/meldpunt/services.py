@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +26,7 @@ from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 from stagekans.cases import services as case_services
 from stagekans.core.append_only import erase_free_text
+from stagekans.core.storage import private_storage
 from stagekans.core.workdays import add_working_days
 from stagekans.education.selectors import students_visible_to
 from stagekans.meldpunt import receipt, selectors
@@ -309,7 +309,7 @@ def submit_report(
                 )
     except BaseException:
         for name in stored_files:
-            default_storage.delete(name)
+            private_storage().delete(name)
         raise
     code = receipt.ReceiptCode(report.reference, secret).formatted() if secret else None
     return SubmittedReport(report=report, receipt_code=code)
@@ -556,7 +556,7 @@ def record_report_view(*, acting_user: Any, report: Report, what: str = "report"
 
 def _delete_files(names: list[str]) -> None:
     for name in names:
-        default_storage.delete(name)
+        private_storage().delete(name)
 
 
 def _months_before(moment: dt.datetime, months: int) -> dt.datetime:

@@ -364,7 +364,7 @@ def report_attachment(request: HttpRequest, reference: str, pk: int) -> FileResp
         attachment.file.open("rb"),
         content_type=attachment.content_type,
         as_attachment=True,
-        filename=str(attachment.file.name).rsplit("/", 1)[-1],
+        filename=attachment.download_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -126,8 +126,20 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.get("STATIC_ROOT")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get("MEDIA_ROOT")
+# Uploads with personal data (report and hearing attachments): outside MEDIA_ROOT and
+# STATIC_ROOT, random names, no URL; served only by permission-checked views (core/storage.py).
+# MEDIA is never served by the URLconf, in no setting.
+PRIVATE_FILES_ROOT = env.get("PRIVATE_FILES_ROOT")
+for _public in (MEDIA_ROOT, STATIC_ROOT):
+    _private, _other = Path(PRIVATE_FILES_ROOT).resolve(), Path(_public).resolve()
+    if _private == _other or _other in _private.parents or _private in _other.parents:
+        raise ImproperlyConfigured("PRIVATE_FILES_ROOT must lie outside MEDIA_ROOT/STATIC_ROOT.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "stagekans.core.storage.PrivateFileStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

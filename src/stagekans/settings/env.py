@@ -52,6 +52,12 @@ DECLARED: list[EnvVar] = [
     EnvVar("DEFAULT_FROM_EMAIL", "Stagekans <noreply@stagekans.nl>", "Sender of outgoing mail."),
     EnvVar("SITE_URL", "http://127.0.0.1:8000", "Public base URL used in mails."),
     EnvVar("MEDIA_ROOT", str(REPO_ROOT / "var" / "media"), "Where uploaded files are stored."),
+    EnvVar(
+        "PRIVATE_FILES_ROOT",
+        str(REPO_ROOT / "var" / "private"),
+        "Where uploads with personal data (attachments) are stored; outside MEDIA_ROOT and "
+        "STATIC_ROOT, never served by the web server.",
+    ),
     EnvVar("STATIC_ROOT", str(REPO_ROOT / "var" / "static"), "Where collectstatic puts files."),
     EnvVar("LOG_LEVEL", "INFO", "Log level of the stagekans loggers."),
     EnvVar(
