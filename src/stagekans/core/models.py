@@ -47,3 +47,27 @@ class StatusHistoryRow(AppendOnlyModel):
 
     class Meta:
         abstract = True
+
+
+class RateLimitCounter(models.Model):
+    """A rate-limit counter kept in the database only while the cache is down (see
+    core/ratelimit.py). The key is a keyed hash, never an address; rows are deleted as soon as
+    their window has passed."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tellerstand snelheidslimiet")
+        verbose_name_plural = _("tellerstanden snelheidslimieten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="ratelimit_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.window_start:%H:%M} {self.count}"
