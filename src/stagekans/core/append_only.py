@@ -80,7 +80,7 @@ class AppendOnlyTrigger(pgtrigger.Trigger):
         super().__init__(name=name)
 
     def erasable_columns(self, model: type[models.Model]) -> list[str]:
-        return [model._meta.get_field(name).column for name in self.erasable]  # type: ignore[union-attr]
+        return [str(model._meta.get_field(name).column) for name in self.erasable]  # type: ignore[union-attr]
 
     def get_func(self, model: Any) -> str:
         columns = self.erasable_columns(model)

@@ -23,11 +23,11 @@ class _NoURL:
         raise ValueError("Private files have no URL; serve them through a permission-checked view.")
 
 
-class PrivateFileStorage(_NoURL, FileSystemStorage):  # type: ignore[misc]
+class PrivateFileStorage(_NoURL, FileSystemStorage):
     """On disk, under PRIVATE_FILES_ROOT; never served by URL."""
 
 
-class PrivateInMemoryStorage(_NoURL, InMemoryStorage):  # type: ignore[misc]
+class PrivateInMemoryStorage(_NoURL, InMemoryStorage):
     """The same for the test suite, in memory."""
 
 

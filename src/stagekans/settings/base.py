@@ -191,13 +191,25 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Rate limits on every API view (issue 10, finding 7); 429 answers are Dutch and in the
+    # OpenAPI schema. Rates: env var API_THROTTLE_RATES.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "stagekans.core.throttling.AnonThrottle",
+        "stagekans.core.throttling.UserThrottle",
+        "stagekans.core.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": env.throttle_rates(),
+    "EXCEPTION_HANDLER": "stagekans.core.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stagekans API",
     "DESCRIPTION": "Openbare en beveiligde API van Stagekans.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "stagekans.core.throttling.add_throttle_responses",
+    ],
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -71,6 +71,13 @@ DECLARED: list[EnvVar] = [
         "Published report statistics hide every cell (and total) from 1 to this number minus 1.",
     ),
     EnvVar(
+        "API_THROTTLE_RATES",
+        "anon=300/min,user=600/min,public-api=240/min,stagemarkt-search=120/min",
+        "API rate limits per client (or per account when logged in), scope=number/period with "
+        "period s, min, h or day: anon and user for every API view, plus the views' own scopes "
+        "(public-api, stagemarkt-search). Load tests from one address need higher numbers.",
+    ),
+    EnvVar(
         "STAGEKANS_TRUSTED_PROXY_COUNT",
         "0",
         "Number of reverse proxies of our own in front of the web processes, each appending to "
@@ -103,6 +110,15 @@ def db_config() -> dict[str, Any]:
 
 def cache_config() -> dict[str, Any]:
     return _env.cache_url_config(get("CACHE_URL"))
+
+
+def throttle_rates() -> dict[str, str]:
+    rates: dict[str, str] = {}
+    for item in str(get("API_THROTTLE_RATES")).split(","):
+        scope, _sep, rate = item.partition("=")
+        if scope.strip() and rate.strip():
+            rates[scope.strip()] = rate.strip()
+    return rates
 
 
 def email_config() -> dict[str, Any]:
