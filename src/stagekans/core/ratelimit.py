@@ -5,11 +5,8 @@ shared by every web process). The client is identified by `client_key()`: a SHA-
 random salt + client address); the salt lives only in the cache and changes every day, so
 neither the address nor a linkable hash is ever written to the database or a log.
 
-The client address is REMOTE_ADDR, unless STAGEKANS_TRUSTED_PROXY_COUNT = n > 0: then the
-application runs behind n proxies of our own, each appending the address it received the
-request from to X-Forwarded-For, and the client is the entry n hops from the right. Entries
-further left come from the client and are ignored, so a forged X-Forwarded-For cannot evade a
-limit.
+The client address is the proxy-aware one of core/client_ip.py (the same rule as the login
+lockout): a forged X-Forwarded-For cannot evade a limit.
 
 **When the cache is down** (issue 10, finding 6) a limit never turns into an error page, and
 never into a lost report:
@@ -31,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import logging
 import secrets
 import time
@@ -45,6 +41,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from redis.exceptions import RedisError
+
+from stagekans.core.client_ip import client_address
 
 logger = logging.getLogger("stagekans.ratelimit")
 
@@ -96,23 +94,6 @@ def reset_circuit() -> None:
 
 
 # --- who is the client? -------------------------------------------------------------------------
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address the rate limits count per (see the module docstring). Never stored."""
-    remote = str(request.META.get("REMOTE_ADDR", "") or "unknown")
-    hops = int(getattr(settings, "STAGEKANS_TRUSTED_PROXY_COUNT", 0))
-    if hops <= 0:
-        return remote
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
-    if len(forwarded) < hops:
-        # Fewer entries than our proxies write: the request did not come through all of them.
-        # Count it under the proxy's address (one shared bucket) rather than trust the client.
-        return remote
-    try:
-        return str(ipaddress.ip_address(forwarded[-hops].strip()))
-    except ValueError:
-        return remote
 
 
 def _daily_salt(today: dt.date | None = None) -> str | None:
