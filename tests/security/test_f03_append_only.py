@@ -216,3 +216,15 @@ def test_postgres_session_setting_alone_does_not_allow_rewriting():
             cursor.execute(
                 f"UPDATE {AuditLog._meta.db_table} SET details = '{{}}' WHERE id = %s", [audit.pk]
             )
+
+
+def test_no_code_bypasses_the_triggers_with_pgtrigger_ignore():
+    from pathlib import Path
+
+    source = Path(append_only.__file__).resolve().parents[1]
+    offenders = [
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        if "pgtrigger.ignore" in path.read_text(encoding="utf-8") and path.name != "append_only.py"
+    ]
+    assert offenders == []
