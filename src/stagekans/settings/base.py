@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stagekans.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stagekans.core.middleware.DutchByDefaultLocaleMiddleware",
@@ -198,15 +199,30 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# One JSON object per line on stderr, each with the request id; personal data is scrubbed by a
+# filter on the handler, so records from Django, Celery and psycopg pass it too (core/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "stagekans.core.logs.RequestIdFilter"},
+        "personal_data": {"()": "stagekans.core.logs.PersonalDataFilter"},
+    },
+    "formatters": {"json": {"()": "stagekans.core.logs.StagekansJsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "stagekans": {"handlers": ["console"], "level": env.get("LOG_LEVEL"), "propagate": False}
+        "stagekans": {"handlers": ["console"], "level": env.get("LOG_LEVEL"), "propagate": False},
+        # Replaces Django's default handlers (plain text, and mail_admins with request details).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 AUTHENTICATION_BACKENDS = ["stagekans.accounts.backends.UsernameOrEmailBackend"]
