@@ -18,7 +18,7 @@ from locust import FastHttpUser, constant, task
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from searches import search_paths  # noqa: E402
+from searches import search_paths
 
 RUN = json.loads(Path(os.environ["BENCH_RUN_FILE"]).read_text())
 SEARCHES = search_paths(500, seed=int(os.environ.get("BENCH_SEED", "2026")), pc4s=RUN["pc4s"])

@@ -168,11 +168,12 @@ def median(values: list[float]) -> float:
 def report(runs: list[Run], args: argparse.Namespace, workers: str) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     loads = [r.load_before for r in runs] + [r.load_after for r in runs]
+    extra = f" --worker-class {args.worker_class}" if args.worker_class != "sync" else ""
     lines = [
         f"### Load benchmark (locust), {now}",
         "",
         f"Command: `.venv/bin/python bench/load/run.py --rounds {args.rounds} --seconds "
-        f"{args.seconds}{' --worker-class ' + args.worker_class if args.worker_class != 'sync' else ''}`"
+        f"{args.seconds}{extra}`"
         f" · gunicorn {workers} · {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, PostgreSQL and Redis and locust on the same machine.",
         f"Load average (1 min) during the runs: min {min(loads):.1f}, median "
@@ -203,8 +204,8 @@ def report(runs: list[Run], args: argparse.Namespace, workers: str) -> str:
                 met = met and p95 <= TARGET_P95_8[scenario]
             verdicts.append(met)
             lines.append(
-                f"| {scenario} | {users} | {rps:.1f} | {p50:.0f} | {p95:.0f} | {cpu:.1f} | {requests:,} | "
-                f"{errors} | {target} | {'yes' if met else '**no**'} |"
+                f"| {scenario} | {users} | {rps:.1f} | {p50:.0f} | {p95:.0f} | {cpu:.1f} | "
+                f"{requests:,} | {errors} | {target} | {'yes' if met else '**no**'} |"
             )
     lines.append("")
     mixed = [r for r in runs if r.scenario == "alle vijf"]

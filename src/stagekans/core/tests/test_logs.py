@@ -44,7 +44,7 @@ def captured_logs(*, sql: bool = False) -> Iterator[io.StringIO]:
         connection.force_debug_cursor = debug_cursor
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
-        handler.setStream(previous_stream)  # type: ignore[arg-type]
+        handler.setStream(previous_stream)
 
 
 def lines(buffer: io.StringIO) -> list[dict[str, object]]:
