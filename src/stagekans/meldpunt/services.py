@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -327,7 +328,7 @@ def _confirmation_body(report: Report) -> str:
         "Meldpunt stagediscriminatie"
     ) % {
         "ref": report.reference,
-        "due": report.reply_due_on.strftime("%d-%m-%Y"),
+        "due": date_format(report.reply_due_on, "j F Y"),
         "url": f"{settings.SITE_URL}/meldpunt/volgen/",
     }
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -9,9 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import floatformat
-from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -32,49 +28,6 @@ from stagekans.stagemarkt.workflow import (
 # --- public ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    """One search result, formatted once in Python: the table is the hot path of the public
-    search page, and a plain row costs the template a handful of lookups instead of URL
-    reversals, date formatting and a feature loop per row (see bench/RESULTS.md)."""
-
-    url: str
-    title: str
-    company_url: str
-    company: str
-    qualification: str
-    place: str
-    distance: str
-    period: str
-    features: str
-
-
-def _result_rows(results: list[Vacancy]) -> list[ResultRow]:
-    vacancy_url = reverse("stagemarkt:vacancy_detail", args=[0])[:-2]  # ".../0/" → prefix
-    company_url = reverse("stagemarkt:company_detail", args=[0])[:-2]
-    level = _("niveau")
-    rows = []
-    for v in results:
-        distance = getattr(v, "distance_km", None)
-        rows.append(
-            ResultRow(
-                url=f"{vacancy_url}{v.pk}/",
-                title=v.title,
-                company_url=f"{company_url}{v.company.pk}/",
-                company=v.company.name,
-                qualification=(
-                    f"{v.qualification.title} ({v.qualification.crebo}), {level} {v.niveau}, "
-                    f"{v.leerweg}"
-                ),
-                place=v.place,
-                distance=f"{floatformat(distance, 1)} km" if distance is not None else "—",
-                period=(
-                    f"{date_format(v.start_date, 'j M Y')} – {date_format(v.end_date, 'j M Y')}"
-                ),
-                features=", ".join(str(f.label) for f in v.all_features) or "—",
-            )
-        )
-    return rows
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -96,13 +49,14 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "searched": searched,
         "page": page,
-        "rows": _result_rows(page.results) if page is not None else [],
         "query_string": params.urlencode(),
         "search_fields_top": [form["q"], form["waar"], form["straal"]],
         "search_fields_more": [
             form[name] for name in ("niveau", "leerweg", "sector", "van", "tot")
         ],
         "search_fields_features": [form["kenmerken"]],
+        "search_fields_sort": [form["sortering"]],
+        "origin": form.criteria().point if page is not None else None,
     }
     if request.htmx:  # type: ignore[attr-defined]
         # htmx swaps only 2xx responses; the partial shows the errors itself.
