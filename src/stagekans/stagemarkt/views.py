@@ -28,8 +28,6 @@ from stagekans.stagemarkt.workflow import (
 # --- public ----------------------------------------------------------------------------------
 
 
-
-
 def search(request: HttpRequest) -> HttpResponse:
     """The public search page; works without JavaScript, htmx swaps only the results."""
     searched = any(key in request.GET for key in VacancySearchForm.base_fields)
