@@ -13,6 +13,7 @@ check the outcome in the database with psycopg, as an operator would.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -169,10 +170,8 @@ def own_postgres() -> Iterator[OwnPostgres]:
         )
         yield pg
     finally:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             pg.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(root, ignore_errors=True)
 
 
