@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from stagekans.companies.models import Company, Location
+from stagekans.companies.models import Company, Location, Trainer
 from stagekans.informatiepakket.models import HandoutDelivery, HandoutKind, HandoutVersion
 from stagekans.register.selectors import valid_recognitions
 
@@ -30,6 +30,17 @@ def trainer_addresses(company: Company) -> list[str]:
         )
         if address
     )
+
+
+def trainer_addresses_of(company_ids: list[int]) -> dict[int, list[str]]:
+    """`trainer_addresses` for many companies in one query."""
+    found: dict[int, list[str]] = {}
+    for company_id, address in Trainer.objects.filter(
+        company_id__in=company_ids, user__is_active=True
+    ).values_list("company_id", "user__email"):
+        if address:
+            found.setdefault(company_id, []).append(address)
+    return {company_id: sorted(addresses) for company_id, addresses in found.items()}
 
 
 def recognised_company_ids() -> QuerySet[Company]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stagekans.core.forms import apply_service_errors
+from stagekans.jobs import selectors as jobs_selectors
 from stagekans.register import selectors, services
 from stagekans.register.forms import (
     ConditionsForm,
@@ -20,7 +21,7 @@ from stagekans.register.forms import (
     RevocationRejectForm,
     RevocationRequestForm,
 )
-from stagekans.register.importer import import_register
+from stagekans.register.importer import IMPORT_JOB, import_register
 from stagekans.register.models import RevocationRequest, RevocationState
 from stagekans.register.workflow import (
     RECOGNITION_CONDITIONS,
@@ -232,7 +233,7 @@ def revocation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("register.manage_recognitions", raise_exception=True)
 def register_import(request: HttpRequest) -> HttpResponse:
-    """Upload a register CSV: validated completely, written all or nothing."""
+    """Upload a register CSV: validated completely; written in chunks with progress."""
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     status = 200
@@ -240,7 +241,10 @@ def register_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             source = str(getattr(request.FILES.get("file"), "name", "") or "upload.csv")
             report = import_register(
-                acting_user=request.user, text=form.cleaned_data["file"], source=source
+                acting_user=request.user,
+                text=form.cleaned_data["file"],
+                source=source,
+                resume=jobs_selectors.resumable(IMPORT_JOB, source[:100]),
             )
             if report.ok:
                 messages.success(request, report.summary())
@@ -248,4 +252,5 @@ def register_import(request: HttpRequest) -> HttpResponse:
                 status = 400
         else:
             status = 400
-    return render(request, "register/import.html", {"form": form, "report": report}, status=status)
+    context = {"form": form, "report": report, "job": jobs_selectors.latest(IMPORT_JOB)}
+    return render(request, "register/import.html", context, status=status)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "stagekans.register",
     "stagekans.informatiepakket",
     "stagekans.notifications",
+    "stagekans.jobs",
     "stagekans.worklist",
     "stagekans.stagemarkt",
     "stagekans.cases",
