@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 
 from stagekans.companies.models import Company, Location, Trainer
 from stagekans.informatiepakket.models import HandoutDelivery, HandoutKind, HandoutVersion
@@ -77,34 +77,60 @@ def coverage(version: HandoutVersion, group_by: str) -> list[CoverageRow]:
     """% of validly recognised companies that acknowledged this version, by sector or province.
 
     A company's province is that of its first location; companies without one count as
-    'onbekend'.
+    'onbekend'. Counted in SQL (GROUP BY), not company by company.
     """
     from stagekans.education.models import Sector
     from stagekans.geo.places import Province
 
-    acknowledged = HandoutDelivery.objects.filter(
-        version=version, company=OuterRef("pk"), acknowledged_at__isnull=False
-    )
-    companies = Company.objects.filter(pk__in=recognised_company_ids()).annotate(
-        ack=Exists(acknowledged)
-    )
+    recognised = recognised_company_ids()
+
+    def acknowledged(company_ref: str) -> Exists:
+        return Exists(
+            HandoutDelivery.objects.filter(
+                version=version, company_id=OuterRef(company_ref), acknowledged_at__isnull=False
+            )
+        )
+
     labels: dict[str, str]
+    totals: dict[str, list[int]] = {}
     if group_by == "sector":
         labels = {str(k): str(v) for k, v in Sector.choices}
-        rows = companies.values_list("sector", "ack")
+        rows = (
+            Company.objects.filter(pk__in=recognised)
+            .values("sector")
+            .annotate(n=Count("pk"), ack=Count("pk", filter=acknowledged("pk")))
+            .order_by()
+            .values_list("sector", "n", "ack")
+        )
+        for key, n, ack in rows:
+            bucket = totals.setdefault(key or "", [0, 0])
+            bucket[0] += n
+            bucket[1] += ack
     else:
         labels = {str(k): str(v) for k, v in Province.choices}
-        first_location = Location.objects.filter(company=OuterRef("pk")).order_by("pk")
-        from django.db.models import Subquery
-
-        rows = companies.annotate(
-            province=Subquery(first_location.values("province")[:1])
-        ).values_list("province", "ack")
-    totals: dict[str, list[int]] = {}
-    for key, ack in rows:
-        bucket = totals.setdefault(key or "", [0, 0])
-        bucket[0] += 1
-        bucket[1] += int(bool(ack))
+        first_locations = (
+            Location.objects.values("company_id").annotate(first=Min("pk")).values("first")
+        )
+        rows = (
+            Location.objects.filter(pk__in=first_locations, company_id__in=recognised)
+            .values("province")
+            .annotate(n=Count("pk"), ack=Count("pk", filter=acknowledged("company_id")))
+            .order_by()
+            .values_list("province", "n", "ack")
+        )
+        for key, n, ack in rows:
+            bucket = totals.setdefault(key or "", [0, 0])
+            bucket[0] += n
+            bucket[1] += ack
+        everyone = Company.objects.filter(pk__in=recognised).aggregate(
+            n=Count("pk"), ack=Count("pk", filter=acknowledged("pk"))
+        )
+        without_n = everyone["n"] - sum(n for n, _a in totals.values())
+        without_ack = everyone["ack"] - sum(a for _n, a in totals.values())
+        if without_n:
+            bucket = totals.setdefault("", [0, 0])
+            bucket[0] += without_n
+            bucket[1] += without_ack
     return [
         CoverageRow(key=key, label=str(labels.get(key, "onbekend")), recognised=n, acknowledged=a)
         for key, (n, a) in sorted(totals.items(), key=lambda kv: str(labels.get(kv[0], "~")))
