@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stagekans.core.forms import apply_service_errors
+from stagekans.core.keyset import keyset_page
 from stagekans.jobs import selectors as jobs_selectors
 from stagekans.register import selectors, services
 from stagekans.register.forms import (
@@ -37,16 +38,17 @@ def recognition_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in RecognitionStatus.values:
         recognitions = recognitions.filter(status=status)
-    page = Paginator(recognitions, 25).get_page(request.GET.get("page"))
+    # Keyset pagination over an index on (company name, id): a deep page costs what page 1 does.
+    page = keyset_page(
+        recognitions,
+        ordering=selectors.RECOGNITION_LIST_ORDER,
+        params=request.GET,
+        extra={"status": status},
+    )
     return render(
         request,
         "register/recognition_list.html",
-        {
-            "page_obj": page,
-            "status": status,
-            "statuses": RecognitionStatus.choices,
-            "query_string": f"status={status}" if status else "",
-        },
+        {"page_obj": page, "status": status, "statuses": RecognitionStatus.choices},
     )
 
 
