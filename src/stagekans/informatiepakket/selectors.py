@@ -111,14 +111,14 @@ def coverage(version: HandoutVersion, group_by: str) -> list[CoverageRow]:
         first_locations = (
             Location.objects.values("company_id").annotate(first=Min("pk")).values("first")
         )
-        rows = (
+        located = (
             Location.objects.filter(pk__in=first_locations, company_id__in=recognised)
             .values("province")
             .annotate(n=Count("pk"), ack=Count("pk", filter=acknowledged("company_id")))
             .order_by()
             .values_list("province", "n", "ack")
         )
-        for key, n, ack in rows:
+        for key, n, ack in located:
             bucket = totals.setdefault(key or "", [0, 0])
             bucket[0] += n
             bucket[1] += ack

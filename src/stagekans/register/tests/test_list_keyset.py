@@ -54,7 +54,7 @@ def test_walking_forwards_and_backwards_visits_every_row_in_order():
         page = _page(params)
     assert seen == expected
     assert numbers == list(range(1, page.num_pages + 1))
-    back = []
+    back: list[int] = []
     while True:
         back = [r.pk for r in page] + back
         if not page.has_previous:
