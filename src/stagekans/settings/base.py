@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "stagekans.register",
     "stagekans.informatiepakket",
     "stagekans.notifications",
+    "stagekans.jobs",
     "stagekans.worklist",
     "stagekans.stagemarkt",
     "stagekans.cases",
