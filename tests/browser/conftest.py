@@ -99,7 +99,7 @@ def login(page: Any, username: str, password: str | None = None) -> None:
     """
     from stagekans.testing import factories as f
 
-    from .otp import enter_second_factor, ensure_device
+    from .otp import ensure_device, enter_second_factor
 
     ensure_device(username)
     page.context.clear_cookies()
