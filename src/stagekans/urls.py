@@ -4,11 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
 from stagekans.accounts.views import admin_login_redirect
+from stagekans.core import health
 
 admin.site.site_header = _("Stagekans beheer")
 admin.site.site_title = _("Stagekans beheer")
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("stagekans.core.urls")),
     path("account/", include("stagekans.accounts.urls")),
     path("", include("stagekans.education.urls")),

@@ -162,6 +162,8 @@ def follow(request: HttpRequest) -> HttpResponse:
     ratelimit.decrement(ratelimit.CODE_PER_CLIENT, key)
     ratelimit.decrement(ratelimit.CODE_GLOBAL, "all")
     request.session.cycle_key()
+    # Anonymous follow-up ends with the browser (no lasting cookie), and sooner with "Stoppen".
+    request.session.set_expiry(0)
     request.session[FOLLOW_SESSION_KEY] = {
         "report": found.pk,
         "until": time.time() + FOLLOW_SECONDS,
@@ -182,6 +184,16 @@ def follow_report(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Vul je ontvangstcode (opnieuw) in om je melding te bekijken."))
         return redirect("meldpunt:follow")
     return _reporter_page(request, found, post_url_name="meldpunt:follow_report")
+
+
+@require_POST
+def follow_stop(request: HttpRequest) -> HttpResponse:
+    """End the follow-up at once (a shared or school computer): forget the code's access."""
+    request.session.pop(FOLLOW_SESSION_KEY, None)
+    if not request.user.is_authenticated:
+        request.session.flush()
+    messages.info(request, _("Je bent gestopt. Wil je weer kijken, vul dan je ontvangstcode in."))
+    return redirect("meldpunt:follow")
 
 
 def _reporter_page(request: HttpRequest, found: Report, post_url_name: str) -> HttpResponse:
@@ -214,6 +226,7 @@ def _reporter_page(request: HttpRequest, found: Report, post_url_name: str) -> H
             "thread": found.messages.order_by("created_at", "id"),
             "form": form,
             "closed": found.status == ReportStatus.CLOSED,
+            "followed_by_code": post_url_name == "meldpunt:follow_report",
         },
         status=status,
     )

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "stagekans.register",
     "stagekans.informatiepakket",
     "stagekans.notifications",
+    "stagekans.jobs",
     "stagekans.worklist",
     "stagekans.stagemarkt",
     "stagekans.cases",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stagekans.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "stagekans.core.middleware.PermissionsPolicyMiddleware",
@@ -101,6 +103,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 CACHES = {"default": env.cache_config()}
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    # A cache that hangs must not hang every request (and /readyz): fail fast instead.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
 
 # Meldpunt: months after closure that reporters' contact details are kept; statistics threshold.
 MELDPUNT_RETENTION_MONTHS = int(env.get("MELDPUNT_RETENTION_MONTHS"))
@@ -110,6 +117,8 @@ MELDPUNT_SUPPRESSION_THRESHOLD = int(env.get("MELDPUNT_SUPPRESSION_THRESHOLD"))
 STAGEKANS_TRUSTED_PROXY_COUNT = int(env.get("STAGEKANS_TRUSTED_PROXY_COUNT"))
 if STAGEKANS_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("STAGEKANS_TRUSTED_PROXY_COUNT must be 0 or more.")
+
+STAGEKANS_REFERENCE_CACHE_SECONDS = int(env.get("STAGEKANS_REFERENCE_CACHE_SECONDS"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -233,16 +242,31 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# One JSON object per line on stderr, each with the request id; personal data is scrubbed by a
+# filter on the handler, so records from Django, Celery and psycopg pass it too (core/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "stagekans.core.logs.RequestIdFilter"},
+        "personal_data": {"()": "stagekans.core.logs.PersonalDataFilter"},
+    },
+    "formatters": {"json": {"()": "stagekans.core.logs.StagekansJsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "stagekans": {"handlers": ["console"], "level": env.get("LOG_LEVEL"), "propagate": False}
+        "stagekans": {"handlers": ["console"], "level": env.get("LOG_LEVEL"), "propagate": False},
+        # Replaces Django's default handlers (plain text, and mail_admins with request details).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username or address before the password is checked.

@@ -83,6 +83,12 @@ DECLARED: list[EnvVar] = [
         "(public-api, stagemarkt-search). Load tests from one address need higher numbers.",
     ),
     EnvVar(
+        "STAGEKANS_REFERENCE_CACHE_SECONDS",
+        "300",
+        "Seconds each web process keeps small reference tables (qualifications, PC4 areas) in "
+        "memory for the public search; 0 turns this off.",
+    ),
+    EnvVar(
         "STAGEKANS_TRUSTED_PROXY_COUNT",
         "0",
         "Number of reverse proxies of our own in front of the web processes, each appending to "

@@ -11,3 +11,5 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DEBUG = False
+# Tests create and roll back reference rows; an in-process copy would outlive the rollback.
+STAGEKANS_REFERENCE_CACHE_SECONDS = 0
