@@ -39,11 +39,6 @@ def test_with_redis_stopped_the_site_is_alive_and_says_it_is_not_ready(app_witho
     assert form.status_code == 200
 
 
-@pytest.mark.xfail(
-    reason="issue 10 finding 6: the meldpunt limiter still needs Redis; passes once the "
-    "limiter degrades to a database counter (secdata branch)",
-    strict=False,
-)
 def test_with_redis_stopped_an_anonymous_report_is_accepted_and_stored(
     request, app_without_redis, database
 ):
