@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -36,8 +35,5 @@ urlpatterns = [
 handler403 = "stagekans.core.views.error_403"
 handler404 = "stagekans.core.views.error_404"
 handler500 = "stagekans.core.views.error_500"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA is deliberately not served, not even with DEBUG: uploads with personal data live in
+# private storage and leave only through permission-checked, audited views (core/storage.py).

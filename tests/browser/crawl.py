@@ -162,10 +162,14 @@ def crawl(
 
 
 def login(page: Any, username: str, password: str) -> None:
+    """Password, then (staff) the TOTP code of the user's device (demo users: the demo key)."""
+    from tests.browser.otp import enter_second_factor
+
     page.goto("/account/inloggen/")
     page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").last.click()
+    enter_second_factor(page, username)
     page.wait_for_url(re.compile(r"/$"))
 
 

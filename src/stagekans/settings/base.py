@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
+    "pgtrigger",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "stagekans.register",
     "stagekans.informatiepakket",
     "stagekans.notifications",
+    "stagekans.jobs",
     "stagekans.worklist",
     "stagekans.stagemarkt",
     "stagekans.cases",
@@ -148,8 +150,20 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.get("STATIC_ROOT")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get("MEDIA_ROOT")
+# Uploads with personal data (report and hearing attachments): outside MEDIA_ROOT and
+# STATIC_ROOT, random names, no URL; served only by permission-checked views (core/storage.py).
+# MEDIA is never served by the URLconf, in no setting.
+PRIVATE_FILES_ROOT = env.get("PRIVATE_FILES_ROOT")
+for _public in (MEDIA_ROOT, STATIC_ROOT):
+    _private, _other = Path(PRIVATE_FILES_ROOT).resolve(), Path(_public).resolve()
+    if _private == _other or _other in _private.parents or _private in _other.parents:
+        raise ImproperlyConfigured("PRIVATE_FILES_ROOT must lie outside MEDIA_ROOT/STATIC_ROOT.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "stagekans.core.storage.PrivateFileStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -201,13 +215,25 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Rate limits on every API view (issue 10, finding 7); 429 answers are Dutch and in the
+    # OpenAPI schema. Rates: env var API_THROTTLE_RATES.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "stagekans.core.throttling.AnonThrottle",
+        "stagekans.core.throttling.UserThrottle",
+        "stagekans.core.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": env.throttle_rates(),
+    "EXCEPTION_HANDLER": "stagekans.core.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stagekans API",
     "DESCRIPTION": "Openbare en beveiligde API van Stagekans.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "stagekans.core.throttling.add_throttle_responses",
+    ],
 }
 
 SESSION_COOKIE_HTTPONLY = True
