@@ -193,6 +193,8 @@ def main(argv: list[str]) -> int:  # pragma: no cover - manual use
     from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stagekans.settings.dev")
+    # the second-step code is read from the database while Playwright runs its event loop
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     django.setup()  # for the second-step code of demo users
     base, username, password = [*argv, None, None][:3]
     with sync_playwright() as p:
