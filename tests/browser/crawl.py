@@ -162,27 +162,15 @@ def crawl(
 
 
 def login(page: Any, username: str, password: str) -> None:
-    """Password, then (for staff) the second step with the code of the user's TOTP device."""
+    """Password, then (staff) the TOTP code of the user's device (demo users: the demo key)."""
+    from tests.browser.otp import enter_second_factor
+
     page.goto("/account/inloggen/")
     page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").last.click()
-    page.wait_for_url(re.compile(r"(/$|/tweede-stap/)"))
-    if "/tweede-stap/" in page.url:
-        page.get_by_label("Verificatiecode").fill(totp_code(username))
-        page.get_by_role("button", name="Verifiëren").click()
-        page.wait_for_url(re.compile(r"/$"))
-
-
-def totp_code(username: str) -> str:
-    """The current code of a test or demo user's authenticator (their secrets are known)."""
-    from stagekans.accounts.models import User
-    from stagekans.accounts.two_factor import confirmed_totp_device, current_code
-
-    device = confirmed_totp_device(User.objects.get(username=username))
-    if device is None:
-        raise AssertionError(f"{username} has no authenticator device to log in with")
-    return current_code(device)
+    enter_second_factor(page, username)
+    page.wait_for_url(re.compile(r"/$"))
 
 
 def main(argv: list[str]) -> int:  # pragma: no cover - manual use

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 
-from stagekans.companies.models import Company, Location
+from stagekans.companies.models import Company, Location, Trainer
 from stagekans.informatiepakket.models import HandoutDelivery, HandoutKind, HandoutVersion
 from stagekans.register.selectors import valid_recognitions
 
@@ -30,6 +30,17 @@ def trainer_addresses(company: Company) -> list[str]:
         )
         if address
     )
+
+
+def trainer_addresses_of(company_ids: list[int]) -> dict[int, list[str]]:
+    """`trainer_addresses` for many companies in one query."""
+    found: dict[int, list[str]] = {}
+    for company_id, address in Trainer.objects.filter(
+        company_id__in=company_ids, user__is_active=True
+    ).values_list("company_id", "user__email"):
+        if address:
+            found.setdefault(company_id, []).append(address)
+    return {company_id: sorted(addresses) for company_id, addresses in found.items()}
 
 
 def recognised_company_ids() -> QuerySet[Company]:
@@ -66,34 +77,60 @@ def coverage(version: HandoutVersion, group_by: str) -> list[CoverageRow]:
     """% of validly recognised companies that acknowledged this version, by sector or province.
 
     A company's province is that of its first location; companies without one count as
-    'onbekend'.
+    'onbekend'. Counted in SQL (GROUP BY), not company by company.
     """
     from stagekans.education.models import Sector
     from stagekans.geo.places import Province
 
-    acknowledged = HandoutDelivery.objects.filter(
-        version=version, company=OuterRef("pk"), acknowledged_at__isnull=False
-    )
-    companies = Company.objects.filter(pk__in=recognised_company_ids()).annotate(
-        ack=Exists(acknowledged)
-    )
+    recognised = recognised_company_ids()
+
+    def acknowledged(company_ref: str) -> Exists:
+        return Exists(
+            HandoutDelivery.objects.filter(
+                version=version, company_id=OuterRef(company_ref), acknowledged_at__isnull=False
+            )
+        )
+
     labels: dict[str, str]
+    totals: dict[str, list[int]] = {}
     if group_by == "sector":
         labels = {str(k): str(v) for k, v in Sector.choices}
-        rows = companies.values_list("sector", "ack")
+        rows = (
+            Company.objects.filter(pk__in=recognised)
+            .values("sector")
+            .annotate(n=Count("pk"), ack=Count("pk", filter=acknowledged("pk")))
+            .order_by()
+            .values_list("sector", "n", "ack")
+        )
+        for key, n, ack in rows:
+            bucket = totals.setdefault(key or "", [0, 0])
+            bucket[0] += n
+            bucket[1] += ack
     else:
         labels = {str(k): str(v) for k, v in Province.choices}
-        first_location = Location.objects.filter(company=OuterRef("pk")).order_by("pk")
-        from django.db.models import Subquery
-
-        rows = companies.annotate(
-            province=Subquery(first_location.values("province")[:1])
-        ).values_list("province", "ack")
-    totals: dict[str, list[int]] = {}
-    for key, ack in rows:
-        bucket = totals.setdefault(key or "", [0, 0])
-        bucket[0] += 1
-        bucket[1] += int(bool(ack))
+        first_locations = (
+            Location.objects.values("company_id").annotate(first=Min("pk")).values("first")
+        )
+        located = (
+            Location.objects.filter(pk__in=first_locations, company_id__in=recognised)
+            .values("province")
+            .annotate(n=Count("pk"), ack=Count("pk", filter=acknowledged("company_id")))
+            .order_by()
+            .values_list("province", "n", "ack")
+        )
+        for key, n, ack in located:
+            bucket = totals.setdefault(key or "", [0, 0])
+            bucket[0] += n
+            bucket[1] += ack
+        everyone = Company.objects.filter(pk__in=recognised).aggregate(
+            n=Count("pk"), ack=Count("pk", filter=acknowledged("pk"))
+        )
+        without_n = everyone["n"] - sum(n for n, _a in totals.values())
+        without_ack = everyone["ack"] - sum(a for _n, a in totals.values())
+        if without_n:
+            bucket = totals.setdefault("", [0, 0])
+            bucket[0] += without_n
+            bucket[1] += without_ack
     return [
         CoverageRow(key=key, label=str(labels.get(key, "onbekend")), recognised=n, acknowledged=a)
         for key, (n, a) in sorted(totals.items(), key=lambda kv: str(labels.get(kv[0], "~")))

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -202,26 +202,33 @@ def report_counts(dimension: str, *, year: int, today: dt.date | None = None) ->
     choices = all_choices[dimension]
     keys = [key for key, _label in choices]
     counts = np.zeros((len(keys), len(month_list)), dtype=np.int64)
+    # Aggregated in SQL: one row per (category, month) instead of one per report.
     rows: Any
     if dimension == "ground":
         rows = (
             ReportGround.objects.filter(report__received_at__gte=start, report__received_at__lt=end)
             .annotate(month=TruncMonth("report__received_at", tzinfo=tz))
-            .values_list("ground", "month")
+            .values("ground", "month")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("ground", "month", "n")
         )
     else:
         rows = (
             Report.objects.filter(received_at__gte=start, received_at__lt=end)
             .annotate(month=TruncMonth("received_at", tzinfo=tz))
-            .values_list(dimension, "month")
+            .values(dimension, "month")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list(dimension, "month", "n")
         )
     month_index = {m: i for i, m in enumerate(month_list)}
     key_index = {k: i for i, k in enumerate(keys)}
-    for key, month in rows:
+    for key, month, n in rows:
         column = month_index.get(month.date() if isinstance(month, dt.datetime) else month)
         row = key_index.get(key or UNKNOWN)
         if column is not None and row is not None:
-            counts[row, column] += 1
+            counts[row, column] += n
     return CountTable(
         dimension=dimension,
         row_keys=keys,
