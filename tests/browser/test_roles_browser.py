@@ -18,7 +18,7 @@ def users():
     recognition = f.RecognitionFactory()
     f.RecognitionFactory(company=recognition.company, granted=False)
     f.LocationFactory(company=recognition.company)
-    return {
+    users = {
         Role.STUDENT: f.student_user(student, username="student"),
         Role.SCHOOL_STAFF: f.school_staff_user(student.school, username="coordinator"),
         Role.COMPANY_TRAINER: f.trainer_user(recognition.company, username="opleider"),
@@ -28,6 +28,10 @@ def users():
         Role.ANALYST: f.UserFactory(role=Role.ANALYST, username="analist"),
         Role.ADMIN: f.UserFactory(role=Role.ADMIN, username="beheerder"),
     }
+    for role, user in users.items():
+        if role != Role.STUDENT:
+            f.totp_device(user)  # staff log in with a second step
+    return users
 
 
 def _login(page, username: str) -> None:
