@@ -89,7 +89,8 @@ def _csv_new_rows(n: int, run: int) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    base = 90_000_000 + run * 400_000
+    # KvK numbers never used before: 20k imports from 90,000,000, 250k imports from 93,000,000
+    base = (90_000_000 if n <= 20_000 else 93_000_000) + run * 150_000
     for i in range(n):
         company = i // 2
         pc4, place = areas[company % len(areas)]

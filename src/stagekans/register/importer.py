@@ -609,7 +609,9 @@ def _write_chunk(
         requested.append((recognition, row))
     Recognition.objects.bulk_create(to_create)
     if to_rerequest:
-        Recognition.objects.bulk_update(to_rerequest, ["status"])
+        Recognition.objects.filter(pk__in=[r.pk for r in to_rerequest]).update(
+            status=RecognitionStatus.REQUESTED
+        )
     RecognitionStatusChange.objects.bulk_create(
         RecognitionStatusChange(
             recognition=r, status=RecognitionStatus.REQUESTED, reason=reason, actor=actor
@@ -639,10 +641,17 @@ def _write_chunk(
         recognition.valid_until = _add_years(row.valid_from, services.RECOGNITION_PERIOD_YEARS)
         recognition.publication_consent = met["publication_consent"]
         recognition.status = RecognitionStatus.RECOGNISED
-    if granted:
-        Recognition.objects.bulk_update(
-            [r for r, _row in granted],
-            ["valid_from", "valid_until", "publication_consent", "status"],
+    # One UPDATE per distinct start date (a register has few), not a CASE per row.
+    by_start: dict[dt.date, list[int]] = {}
+    for recognition, _row in granted:
+        assert recognition.valid_from is not None
+        by_start.setdefault(recognition.valid_from, []).append(recognition.pk)
+    for start, ids in by_start.items():
+        Recognition.objects.filter(pk__in=ids).update(
+            valid_from=start,
+            valid_until=_add_years(start, services.RECOGNITION_PERIOD_YEARS),
+            publication_consent=met["publication_consent"],
+            status=RecognitionStatus.RECOGNISED,
         )
     status_changes = RecognitionStatusChange.objects.bulk_create(
         RecognitionStatusChange(
