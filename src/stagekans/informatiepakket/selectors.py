@@ -119,16 +119,16 @@ def coverage(version: HandoutVersion, group_by: str) -> list[CoverageRow]:
 
     recognised = recognised_company_ids()
     if connection.vendor == "postgresql":
-        labels = {
+        names = {
             str(k): str(v)
             for k, v in (Sector.choices if group_by == "sector" else Province.choices)
         }
         counts = _coverage_counts_postgresql(version, group_by)
         return [
             CoverageRow(
-                key=key, label=str(labels.get(key, "onbekend")), recognised=n, acknowledged=a
+                key=key, label=str(names.get(key, "onbekend")), recognised=n, acknowledged=a
             )
-            for key, (n, a) in sorted(counts.items(), key=lambda kv: str(labels.get(kv[0], "~")))
+            for key, (n, a) in sorted(counts.items(), key=lambda kv: str(names.get(kv[0], "~")))
         ]
 
     def acknowledged(company_ref: str) -> Exists:

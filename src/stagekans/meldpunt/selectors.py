@@ -204,6 +204,7 @@ def report_counts(dimension: str, *, year: int, today: dt.date | None = None) ->
     # Aggregated in SQL: one row per category with a count per local month (COUNT … FILTER on
     # the month's boundaries, so no per-row time-zone conversion), not one row per report.
     bounds = [timezone.make_aware(dt.datetime(year, m, 1), tz) for m in range(1, 13)] + [end]
+    qs: QuerySet[Any]
     if dimension == "ground":
         field, qs = (
             "ground",

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -214,6 +215,8 @@ def _validate_rows(
     if missing:
         return []
 
+    sectors, size_classes = frozenset(Sector.values), frozenset(SizeClass.values)
+    pool: dict[str, str] = {}
     # Reference tables are small (a few thousand rows): load them once instead of per row.
     qualifications = set(Qualification.objects.values_list("crebo", flat=True))
     known_pc4 = set(PostcodeArea.objects.values_list("pc4", flat=True))
@@ -236,8 +239,11 @@ def _validate_rows(
         for column in COLUMNS:
             if column != "valid_from" and not value[column]:
                 err(column, _("Dit veld is verplicht."))
-        kvk = normalise_kvk(value["kvk_number"])
-        if value["kvk_number"]:
+        kvk = value["kvk_number"]
+        if _EIGHT_DIGITS.match(kvk) and kvk != "00000000":
+            pass  # already valid and normal: the common case, without the general checks
+        elif kvk:
+            kvk = normalise_kvk(kvk)
             try:
                 validate_kvk(value["kvk_number"])
             except ValidationError as e:
@@ -248,22 +254,30 @@ def _validate_rows(
         for column in COLUMNS:
             if "\x00" in value[column]:
                 err(column, _("Bevat een ongeldig teken (NUL)."))
-        if value["sector"] and value["sector"] not in Sector.values:
+        if value["sector"] and value["sector"] not in sectors:
             err(
                 "sector",
                 _("Onbekende sector '%(v)s'; kies uit: %(allowed)s.")
                 % {"v": value["sector"], "allowed": ", ".join(Sector.values)},
             )
-        if value["size_class"] and value["size_class"] not in SizeClass.values:
+        if value["size_class"] and value["size_class"] not in size_classes:
             err(
                 "size_class",
                 _("Onbekende grootteklasse '%(v)s'; kies uit: %(allowed)s.")
                 % {"v": value["size_class"], "allowed": ", ".join(SizeClass.values)},
             )
-        postcode = normalise_postcode(value["postcode"])
+        postcode = value["postcode"]
+        canonical = bool(_CANONICAL_POSTCODE.match(postcode)) and postcode[5:] not in (
+            "SA",
+            "SD",
+            "SS",
+        )
+        if not canonical:
+            postcode = normalise_postcode(postcode)
         if value["postcode"]:
             try:
-                validate_postcode(value["postcode"])
+                if not canonical:
+                    validate_postcode(value["postcode"])
             except ValidationError as e:
                 err("postcode", _messages(e))
             else:
@@ -346,19 +360,20 @@ def _validate_rows(
             kvk, (value["company_name"], value["sector"], value["size_class"], line)
         )
         recognitions_seen.setdefault(key, (status, valid_from, line))
-        parsed.append(
+        shared = pool.setdefault  # one string object per distinct value: a national file
+        parsed.append(  # repeats sectors, places, streets and crebos thousands of times
             _Row(
                 line=line,
                 kvk=kvk,
                 company_name=value["company_name"],
-                sector=value["sector"],
-                size_class=value["size_class"],
-                street=value["street"],
-                house_number=value["house_number"],
+                sector=shared(value["sector"], value["sector"]),
+                size_class=shared(value["size_class"], value["size_class"]),
+                street=shared(value["street"], value["street"]),
+                house_number=shared(value["house_number"], value["house_number"]),
                 postcode=postcode,
-                place=value["place"],
-                crebo=value["crebo"],
-                status=status,
+                place=shared(value["place"], value["place"]),
+                crebo=shared(value["crebo"], value["crebo"]),
+                status=shared(status, status),
                 valid_from=valid_from,
             )
         )
@@ -369,19 +384,35 @@ def _validate_rows(
 
 
 LOOKUP_CHUNK = 10_000  # keys per IN (...) look-up (PostgreSQL allows 65,535 parameters)
+# Fast paths for values already in their normal form (nearly every row of a register export);
+# anything else goes through the general normalisation and validation.
+_EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
+_CANONICAL_POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
 
 
 def _check_against_register(rows: list[_Row], report: ImportReport) -> None:
     """Rows must not overturn a decision already in the register.
 
     Set-based: one narrow query per 10,000 KvK numbers (tuples, not model instances)."""
-    kvks = sorted({row.kvk for row in rows})
-    existing: dict[tuple[str, str], tuple[str, dt.date | None]] = {}
-    for start in range(0, len(kvks), LOOKUP_CHUNK):
-        for kvk, crebo, status, valid_from in Recognition.objects.filter(
-            company__kvk_number__in=kvks[start : start + LOOKUP_CHUNK]
-        ).values_list("company__kvk_number", "qualification__crebo", "status", "valid_from"):
-            existing[(kvk, crebo)] = (status, valid_from)
+    errors: list[RowError] = []
+    ordered = sorted(rows, key=lambda r: r.kvk)  # look up 10,000 rows' companies at a time
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        part = ordered[start : start + LOOKUP_CHUNK]
+        existing: dict[tuple[str, str], tuple[str, dt.date | None]] = {
+            (kvk, crebo): (status, valid_from)
+            for kvk, crebo, status, valid_from in Recognition.objects.filter(
+                company__kvk_number__in={row.kvk for row in part}
+            ).values_list("company__kvk_number", "qualification__crebo", "status", "valid_from")
+        }
+        _check_part(part, existing, errors)
+    report.errors.extend(sorted(errors, key=lambda e: e.row))
+
+
+def _check_part(
+    rows: list[_Row],
+    existing: dict[tuple[str, str], tuple[str, dt.date | None]],
+    errors: list[RowError],
+) -> None:
     for row in rows:
         current = existing.get((row.kvk, row.crebo))
         if current is None:
@@ -392,7 +423,7 @@ def _check_against_register(rows: list[_Row], report: ImportReport) -> None:
         if status == RecognitionStatus.RECOGNISED:
             if row.status == RecognitionStatus.RECOGNISED and row.valid_from == current_from:
                 continue
-            report.errors.append(
+            errors.append(
                 RowError(
                     row.line,
                     "recognition_status",
@@ -404,7 +435,7 @@ def _check_against_register(rows: list[_Row], report: ImportReport) -> None:
                 )
             )
         elif row.status == RecognitionStatus.RECOGNISED:
-            report.errors.append(
+            errors.append(
                 RowError(
                     row.line,
                     "recognition_status",
@@ -474,10 +505,15 @@ def _write_chunk(
     acting_user: Any,
     source: str,
     qualifications: dict[str, Qualification],
-) -> None:
+    *,
+    lock: bool = True,
+) -> bool:
     """Write one chunk set-based, inside its transaction: the same rows, audit entries,
     hand-outs and mails as `register_company`/`add_location`/`request_recognition`/
-    `grant_recognition` row by row, with a constant number of queries."""
+    `grant_recognition` row by row, with a constant number of queries.
+
+    With `lock=False` it only reads (no row locks) and returns whether the chunk has anything
+    to write, so a re-import of an unchanged register neither locks nor dirties any row."""
     reason = _("Import registerbestand %(source)s") % {"source": source}
     notes = _("Voorwaarden beoordeeld in het bronregister (import %(source)s).") % {
         "source": source
@@ -488,7 +524,9 @@ def _write_chunk(
     # Companies: new ones in one INSERT, changed ones in one UPDATE.
     companies = {
         c.kvk_number: c
-        for c in Company.objects.select_for_update().filter(kvk_number__in=kvks).order_by("pk")
+        for c in (Company.objects.select_for_update() if lock else Company.objects)
+        .filter(kvk_number__in=kvks)
+        .order_by("pk")
     }
     first_rows: dict[str, _Row] = {}
     for row in rows:
@@ -505,6 +543,8 @@ def _write_chunk(
         for kvk, row in first_rows.items()
         if kvk not in companies
     ]
+    if not lock and new_companies:
+        return True
     Company.objects.bulk_create(new_companies)
     record_many(
         actor=acting_user,
@@ -530,6 +570,8 @@ def _write_chunk(
                 setattr(company, name, value)
             changed_fields |= set(changes)
             updated.append((company, {"before": before, "after": changes}))
+    if not lock and updated:
+        return True
     if updated:
         Company.objects.bulk_update([c for c, _d in updated], sorted(changed_fields))
         record_many(actor=acting_user, event=AuditEvent.COMPANY_UPDATED, items=updated)
@@ -550,6 +592,8 @@ def _write_chunk(
         key = (companies[row.kvk].pk, row.postcode, row.house_number.casefold())
         if key not in have_locations:
             wanted.setdefault(key, row)
+    if not lock and wanted:
+        return True
     areas = _locate_many(list(wanted.values())) if wanted else {}
     new_locations = []
     for (company_id, _postcode, _number), row in wanted.items():
@@ -580,7 +624,7 @@ def _write_chunk(
     # Recognitions: request what is new (or expired/revoked), then grant what is 'recognised'.
     existing = {
         (r.company_id, r.qualification_id): r
-        for r in Recognition.objects.select_for_update()
+        for r in (Recognition.objects.select_for_update() if lock else Recognition.objects)
         .filter(company_id__in=company_ids)
         .order_by("pk")
     }
@@ -607,6 +651,14 @@ def _write_chunk(
         else:
             continue
         requested.append((recognition, row))
+    granted: list[tuple[Recognition, _Row]] = [
+        (existing[target], row)
+        for target, row in targets.items()
+        if row.status == RecognitionStatus.RECOGNISED
+        and existing[target].status == RecognitionStatus.REQUESTED
+    ]
+    if not lock:
+        return bool(requested or granted)
     Recognition.objects.bulk_create(to_create)
     if to_rerequest:
         Recognition.objects.filter(pk__in=[r.pk for r in to_rerequest]).update(
@@ -628,12 +680,6 @@ def _write_chunk(
     )
     report.recognitions_requested += len(requested)
 
-    granted: list[tuple[Recognition, _Row]] = [
-        (existing[target], row)
-        for target, row in targets.items()
-        if row.status == RecognitionStatus.RECOGNISED
-        and existing[target].status == RecognitionStatus.REQUESTED
-    ]
     met = {name: True for name in CONDITION_FIELDS}
     for recognition, row in granted:
         assert row.valid_from is not None  # validated: 'recognised' needs a date
@@ -684,6 +730,7 @@ def _write_chunk(
     )
     run_grant_handlers_in_bulk(recognitions=[r for r, _row in granted], acting_user=acting_user)
     report.recognitions_granted += len(granted)
+    return True
 
 
 def import_register(
@@ -737,7 +784,11 @@ def import_register(
     try:
         for index in range(skip, len(chunks)):
             with transaction.atomic():
-                _write_chunk(chunks[index], report, acting_user, source, qualifications)
+                # read first without row locks: an unchanged chunk writes and locks nothing
+                if _write_chunk(
+                    chunks[index], report, acting_user, source, qualifications, lock=False
+                ):
+                    _write_chunk(chunks[index], report, acting_user, source, qualifications)
                 jobs.advance(
                     job,
                     done=len(chunks[index]),
