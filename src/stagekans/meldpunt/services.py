@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 from stagekans.cases import services as case_services
+from stagekans.core.anonymity import find_identity, refusal
 from stagekans.core.workdays import add_working_days
 from stagekans.education.selectors import students_visible_to
 from stagekans.meldpunt import receipt, selectors
@@ -432,17 +433,9 @@ def forward_to_sbb(*, acting_user: Any, report: Report, summary: str, note: str 
     identity = selectors.identity_for_sbb(locked)
     # The summary is what the company and the school will read in a hearing; consent covers
     # SBB only, so it must never name the reporter (the identity travels apart, with consent).
-    for value in selectors.identifying_values(locked):
-        if value and value.lower() in summary.lower():
-            raise ValidationError(
-                {
-                    "summary": _(
-                        "Samenvatting: het leerbedrijf en de school lezen deze samenvatting. "
-                        "Haal naam en contactgegevens van de melder eruit; die gaan alleen met "
-                        "toestemming, en apart, naar SBB."
-                    )
-                }
-            )
+    hit = find_identity(summary, [selectors.reporter_identity(locked)])
+    if hit is not None:
+        raise ValidationError({"summary": refusal(hit, _("Samenvatting"))})
     case = case_services.open_case_from_reports(
         acting_user=acting_user,
         reports=[locked],
