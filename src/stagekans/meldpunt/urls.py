@@ -5,6 +5,7 @@ from stagekans.meldpunt import views
 app_name = "meldpunt"
 urlpatterns = [
     path("", views.report, name="report"),
+    path("ontvangen/", views.received, name="received"),
     path("volgen/", views.follow, name="follow"),
     path("volgen/melding/", views.follow_report, name="follow_report"),
     path("mijn-meldingen/", views.own_reports, name="own_reports"),
