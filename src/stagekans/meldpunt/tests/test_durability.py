@@ -4,8 +4,8 @@ sending it dies, not when the database connection is killed in the middle of the
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import os
+import secrets
 import socket
 import subprocess
 import sys

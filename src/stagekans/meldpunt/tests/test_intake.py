@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import io
 import logging
+import secrets
 
 import pytest
 from django.core import mail
