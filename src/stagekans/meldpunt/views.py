@@ -273,6 +273,11 @@ def _reporter_page(request: HttpRequest, found: Report, post_url_name: str) -> H
             "report": found,
             "history": found.history.order_by("at", "id"),
             "thread": found.messages.order_by("created_at", "id"),
+            "grounds": [g.get_ground_display() for g in found.grounds.all()],
+            "attachments": found.attachments.order_by("id"),
+            # Files open only for the logged-in reporter (a permission-checked view); someone
+            # who follows with a receipt code sees that they are there.
+            "attachment_links": post_url_name == "meldpunt:own_report",
             "form": form,
             "closed": found.status == ReportStatus.CLOSED,
         },
@@ -295,6 +300,22 @@ def own_reports(request: HttpRequest) -> HttpResponse:
 def own_report(request: HttpRequest, reference: str) -> HttpResponse:
     found = get_object_or_404(selectors.own_reports(request.user), reference=reference)
     return _reporter_page(request, found, post_url_name="meldpunt:own_report")
+
+
+@login_required
+@permission_required("meldpunt.view_own_reports", raise_exception=True)
+def own_report_attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """A file the reporter attached, for that reporter only (anyone else: 404)."""
+    found = get_object_or_404(selectors.own_reports(request.user), reference=reference)
+    attachment = get_object_or_404(found.attachments, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=str(attachment.file.name).rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- meldpunt staff -----------------------------------------------------------------------------
