@@ -295,8 +295,52 @@ def timeline(case: Case) -> list[TimelineEntry]:
         .exclude(event_type=AuditEvent.CASE_STATUS_CHANGED.value)
         .select_related("actor")
     ):
+        kind = "view" if entry.event_type == AuditEvent.CASE_VIEWED.value else "audit"
         entries.append(
-            TimelineEntry(entry.at, "audit", str(entry.event_label), "", _actor_name(entry.actor))
+            TimelineEntry(entry.at, kind, str(entry.event_label), "", _actor_name(entry.actor))
         )
     entries.sort(key=lambda e: e.at)
-    return entries
+    return fold_views(entries)
+
+
+def fold_views(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Fold each run of views by one person, uninterrupted by anything else that happened,
+    into one line ("12× ingezien door …"). Only the display folds: every view keeps its own
+    audit row."""
+    folded: list[TimelineEntry] = []
+    run: list[TimelineEntry] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        if len(run) == 1:
+            folded.append(run[0])
+        else:
+            first, last = run[0], run[-1]
+            folded.append(
+                TimelineEntry(
+                    first.at,
+                    "views",
+                    _("%(n)d× ingezien door %(actor)s")
+                    % {"n": len(run), "actor": first.actor},
+                    _("van %(first)s tot en met %(last)s")
+                    % {
+                        "first": timezone.localtime(first.at).strftime("%d-%m-%Y %H:%M"),
+                        "last": timezone.localtime(last.at).strftime("%d-%m-%Y %H:%M"),
+                    },
+                    first.actor,
+                )
+            )
+        run.clear()
+
+    for entry in entries:
+        if entry.kind == "view" and (not run or run[0].actor == entry.actor):
+            run.append(entry)
+            continue
+        flush()
+        if entry.kind == "view":
+            run.append(entry)
+        else:
+            folded.append(entry)
+    flush()
+    return folded
