@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import Count, Exists, F, FloatField, OuterRef, QuerySet, Value, Window
 from django.db.models.expressions import ExpressionWrapper
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stagekans.companies.models import Company
 from stagekans.companies.selectors import companies_visible_to
@@ -207,3 +209,29 @@ def qualifications_matching(text: str) -> QuerySet[Qualification]:
     if text.isdigit():
         return Qualification.objects.filter(crebo=text)
     return Qualification.objects.filter(title__icontains=text)
+
+
+def vacancies_withdrawn_by_revocation(recognition: Any) -> QuerySet[Vacancy]:
+    """The published vacancies a revocation of this recognition would withdraw."""
+    return Vacancy.objects.filter(
+        company_id=recognition.company_id,
+        qualification_id=recognition.qualification_id,
+        status=VacancyStatus.PUBLISHED,
+    ).order_by("title", "pk")
+
+
+def describe_revocation_effects(*, recognition: Any, revocation: Any = None) -> list[str]:
+    """register.hooks preview: how many published vacancies the revocation withdraws."""
+    vacancies = list(vacancies_withdrawn_by_revocation(recognition)[:6])
+    total = vacancies_withdrawn_by_revocation(recognition).count()
+    if not total:
+        return [_("Er staan geen gepubliceerde vacatures voor deze kwalificatie open.")]
+    titles = ", ".join(v.title for v in vacancies[:5]) + (", …" if total > 5 else "")
+    return [
+        ngettext(
+            "%(n)d gepubliceerde vacature wordt ingetrokken: %(titles)s.",
+            "%(n)d gepubliceerde vacatures worden ingetrokken: %(titles)s.",
+            total,
+        )
+        % {"n": total, "titles": titles}
+    ]
