@@ -17,7 +17,6 @@ from stagekans.companies.models import Company
 from stagekans.education.models import Qualification
 from stagekans.notifications.services import enqueue_mail
 from stagekans.register.hooks import run_grant_handlers, run_revocation_handlers
-from stagekans.register.selectors import revocation_mail_recipients
 from stagekans.register.models import (
     Recognition,
     RecognitionConditions,
@@ -25,6 +24,7 @@ from stagekans.register.models import (
     RevocationRequest,
     RevocationState,
 )
+from stagekans.register.selectors import revocation_mail_recipients
 from stagekans.register.workflow import (
     CONDITION_FIELDS,
     RECOGNITION_CONDITIONS,

@@ -21,8 +21,8 @@ from stagekans.register.forms import (
     RevocationRejectForm,
     RevocationRequestForm,
 )
-from stagekans.register.importer import import_register
 from stagekans.register.hooks import revocation_effects
+from stagekans.register.importer import import_register
 from stagekans.register.models import RevocationRequest, RevocationState
 from stagekans.register.workflow import (
     RECOGNITION_CONDITIONS,
