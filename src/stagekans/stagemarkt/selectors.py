@@ -18,7 +18,7 @@ from stagekans.companies.models import Company
 from stagekans.companies.selectors import companies_visible_to
 from stagekans.education.models import Qualification
 from stagekans.register.selectors import valid_recognitions
-from stagekans.stagemarkt.models import CompanyProfile, Vacancy
+from stagekans.stagemarkt.models import CompanyProfile, Feature, Vacancy, mask_to_features
 from stagekans.stagemarkt.workflow import VacancyStatus
 
 PAGE_SIZE = 20
@@ -194,6 +194,31 @@ def public_vacancies_of(company: Company) -> QuerySet[Vacancy]:
 
 def profile_of(company: Company) -> CompanyProfile | None:
     return CompanyProfile.objects.filter(company=company).first()
+
+
+@dataclass(frozen=True)
+class CompanyInclusivity:
+    """What the company offers everywhere (its profile) and what only some of its open
+    vacancies offer — so the company page never says "none" while a vacancy lists one."""
+
+    company_wide: list[Feature]
+    some_vacancies: list[Feature]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.company_wide or self.some_vacancies)
+
+
+def company_inclusivity(company: Company) -> CompanyInclusivity:
+    profile = profile_of(company)
+    company_mask = profile.features if profile is not None else 0
+    vacancy_mask = 0
+    for mask in public_vacancies_of(company).values_list("search_features", flat=True):
+        vacancy_mask |= mask
+    return CompanyInclusivity(
+        company_wide=mask_to_features(company_mask),
+        some_vacancies=mask_to_features(vacancy_mask & ~company_mask),
+    )
 
 
 def recognised_qualifications(company: Company) -> QuerySet[Qualification]:
