@@ -353,12 +353,13 @@ def pick_up_case(*, acting_user: Any, case: Case) -> Case:
     case = _lock(case)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("Een afgesloten zaak wordt niet meer opgepakt."))
-    if case.assigned_to_id is not None:
-        if case.assigned_to_id == acting_user.pk:
+    holder = case.assigned_to
+    if holder is not None:
+        if holder.pk == acting_user.pk:
             return case
         raise ValidationError(
             _("Deze zaak is al opgepakt door %(name)s. Er is niets veranderd.")
-            % {"name": case.assigned_to.get_full_name() or case.assigned_to.username}
+            % {"name": holder.get_full_name() or holder.username}
         )
     case.assigned_to = acting_user
     case.save(update_fields=["assigned_to"])

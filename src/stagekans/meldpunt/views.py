@@ -138,7 +138,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 ),
                 on_behalf_of=data.get("on_behalf_of"),
                 attachments=data["attachments"],
-                submission_token=token,
+                submission_token=token or "",
             )
         except services.DuplicateSubmission as duplicate:
             # The same form again: nothing new. The first submission's confirmation (if it was
@@ -200,12 +200,9 @@ def _see_other(name: str) -> HttpResponse:
 def received(request: HttpRequest) -> HttpResponse:
     """The confirmation after a report: its number, the reply date and — the first time this
     page is shown after sending, and only then — the anonymous reporter's receipt code."""
-    data = request.session.get(RECEIVED_SESSION_KEY)
-    found = (
-        Report.objects.filter(reference=data.get("reference")).first()
-        if isinstance(data, dict)
-        else None
-    )
+    stored = request.session.get(RECEIVED_SESSION_KEY)
+    data: dict[str, Any] = stored if isinstance(stored, dict) else {}
+    found = Report.objects.filter(reference=data["reference"]).first() if data else None
     if found is None:
         return render(request, "meldpunt/report_received.html", {"report": None})
     code = data.get("code")
