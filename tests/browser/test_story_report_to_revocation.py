@@ -19,7 +19,7 @@ from stagekans.cases.models import Case
 from stagekans.meldpunt.models import Report
 from stagekans.register.models import RevocationRequest
 from stagekans.testing import factories as f
-from stagekans.worklist.models import SchoolTask
+from stagekans.worklist.models import SchoolTask, SchoolTaskKind
 from tests.browser.login import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -169,5 +169,8 @@ def test_report_to_revocation_across_roles(page, axe):
     login(page, "coordinator")
     page.goto("/taken/")
     assert company.name in page.content()
-    assert SchoolTask.objects.get().school == school
+    assert {t.kind for t in SchoolTask.objects.filter(school=school)} == {
+        SchoolTaskKind.FIND_REPLACEMENT_PLACEMENT,
+        SchoolTaskKind.FOLLOW_UP_CASE_DECISION,
+    }
     axe.assert_no_violations(page)

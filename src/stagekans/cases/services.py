@@ -835,6 +835,10 @@ def decide(
             body=_school_decision_mail_body(case, decision),
             key=f"case-decision:{decision.pk}:school",
         )
+        if outcome == DecisionOutcome.ESTABLISHED:
+            _school_decision_task(
+                acting_user=acting_user, case=case, decision=decision, school=school
+            )
     record(
         actor=acting_user,
         event=AuditEvent.CASE_DECIDED,
@@ -849,6 +853,33 @@ def decide(
         },
     )
     return decision
+
+
+def _school_decision_task(
+    *, acting_user: Any, case: Case, decision: CaseDecision, school: Any
+) -> None:
+    """Discrimination established at a company a heard school places students with: the
+    school gets a task to follow it up (the revocation itself, once approved, adds one to
+    find a replacement placement; see cases/revocation.py)."""
+    from stagekans.worklist.models import SchoolTaskKind
+    from stagekans.worklist.services import create_school_task
+
+    create_school_task(
+        acting_user=acting_user,
+        school=school,
+        kind=SchoolTaskKind.FOLLOW_UP_CASE_DECISION,
+        subject=_(
+            "SBB heeft in zaak %(number)s stagediscriminatie vastgesteld bij %(company)s "
+            "(maatregel: %(measure)s). Bespreek het besluit met de betrokken student en ga na of "
+            "andere studenten van uw school daar stage lopen of solliciteren."
+        )
+        % {
+            "number": case.number,
+            "company": case.company_label,
+            "measure": decision.get_measure_display(),
+        },
+        dedup_key=f"case-decision:{decision.pk}:school:{school.pk}",
+    )
 
 
 def _request_revocations(*, acting_user: Any, case: Case, decision: CaseDecision) -> list[int]:

@@ -52,7 +52,7 @@ def test_confirmation_page_shows_the_effects_before_anything_changes(world):
     assert one_click["Location"].endswith(f"/intrekkingen/{revocation.pk}/bevestigen/")
     revocation.recognition.refresh_from_db()
     assert revocation.recognition.status == RecognitionStatus.RECOGNISED
-    assert not SchoolTask.objects.exists()
+    assert not SchoolTask.objects.filter(kind=SchoolTaskKind.FIND_REPLACEMENT_PLACEMENT).exists()
 
 
 def test_confirmed_revocation_creates_school_task_and_says_mail_was_sent(world):
@@ -64,9 +64,8 @@ def test_confirmed_revocation_creates_school_task_and_says_mail_was_sent(world):
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("E-mail met de redenen verzonden" in t for t in texts), texts
     assert OutboxMessage.objects.filter(to="opleider@bedrijf.nl").count() == before + 1
-    task = SchoolTask.objects.get()
+    task = SchoolTask.objects.get(kind=SchoolTaskKind.FIND_REPLACEMENT_PLACEMENT)
     assert task.school == world.school
-    assert task.kind == SchoolTaskKind.FIND_REPLACEMENT_PLACEMENT
     assert revocation.recognition.company.name in task.subject
     # The school sees it on its "Taken" page.
     assert world.company.name in _client(world.staff).get("/taken/").content.decode()
@@ -87,3 +86,22 @@ def test_company_without_address_gets_no_mail_and_the_adviser_is_told(world):
     assert any("geen e-mailadres" in t for t in texts)
     revocation.recognition.refresh_from_db()
     assert revocation.recognition.status == RecognitionStatus.REVOKED
+
+
+def test_established_decision_gives_the_heard_school_a_follow_up_task(world):
+    _revocation_decided(world)
+    task = SchoolTask.objects.get(kind=SchoolTaskKind.FOLLOW_UP_CASE_DECISION)
+    assert task.school == world.school
+    assert "stagediscriminatie vastgesteld" in task.subject
+
+
+def test_decision_without_established_discrimination_gives_no_task(world):
+    case = world.responded()
+    services.decide(
+        acting_user=world.investigator,
+        case=case,
+        outcome=DecisionOutcome.INSUFFICIENT_EVIDENCE,
+        reasons="De verklaringen spreken elkaar tegen; er is te weinig bewijs.",
+        measure=Measure.NONE,
+    )
+    assert not SchoolTask.objects.exists()
