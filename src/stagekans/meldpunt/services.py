@@ -27,9 +27,9 @@ from django.utils.translation import gettext_lazy
 from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 from stagekans.cases import services as case_services
+from stagekans.core.anonymity import find_identity, refusal
 from stagekans.core.append_only import erase_free_text
 from stagekans.core.storage import private_storage
-from stagekans.core.anonymity import find_identity, refusal
 from stagekans.core.workdays import add_working_days
 from stagekans.education.selectors import students_visible_to
 from stagekans.meldpunt import receipt, selectors
