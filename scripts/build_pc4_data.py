@@ -54,7 +54,7 @@ def key(name: str) -> str:
 
 
 def simplified(name: str) -> str:
-    """'Bergen (NH)' → 'bergen', 'Driehuis NH' → 'driehuis', 'Spaarndam gem. Haarlem' → 'spaarndam'."""
+    """'Bergen (NH)' → 'bergen', 'Driehuis NH' → 'driehuis', 'Spaarndam gem. X' → 'spaarndam'."""
     name = re.sub(r"\s*\(.*?\)", "", name)
     name = re.sub(r"\s+gem\..*$", "", name)
     name = re.sub(r"\s+(NH|ZH|NB|GLD|L|U|FR|GN|DR|OV|ZL|FL)$", "", name)

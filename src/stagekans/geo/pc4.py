@@ -138,7 +138,10 @@ def pc4_by_place() -> dict[str, list[str]]:
 
 
 def pc4_ranges(codes: Iterable[str]) -> list[tuple[str, str]]:
-    """Consecutive PC4 codes folded into ranges: 3511, 3512, 3513, 3521 → (3511, 3513), (3521, 3521)."""
+    """Consecutive PC4 codes folded into ranges.
+
+    3511, 3512, 3513, 3521 → (3511, 3513), (3521, 3521).
+    """
     numbers = sorted(int(c) for c in codes)
     ranges: list[tuple[str, str]] = []
     for number in numbers:
