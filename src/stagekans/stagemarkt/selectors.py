@@ -207,3 +207,23 @@ def qualifications_matching(text: str) -> QuerySet[Qualification]:
     if text.isdigit():
         return Qualification.objects.filter(crebo=text)
     return Qualification.objects.filter(title__icontains=text)
+
+
+def travel_from_home(user: Any, vacancy: Any) -> dict[str, Any] | None:
+    """Distance as the crow flies from a logged-in student's home place to the vacancy."""
+    from stagekans.education.selectors import own_student_profile
+    from stagekans.geo.places import haversine_km
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not user.has_perm("education.view_own_student_profile"):
+        return None
+    student = own_student_profile(user)
+    if student is None or (not student.latitude and not student.longitude):
+        return None
+    km = haversine_km(
+        student.latitude, student.longitude, vacancy.location.latitude, vacancy.location.longitude
+    )
+    from stagekans.geo.selectors import place_of_postcode
+
+    return {"km": round(km, 1), "home": place_of_postcode(student.postcode) or student.postcode}
