@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
+    "stagekans.demo",
 ]
 
 MIDDLEWARE = [

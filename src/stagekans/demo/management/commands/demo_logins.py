@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from stagekans.accounts.models import User
-from stagekans.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from stagekans.demo.builder import DEMO_LOGINS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -5,12 +5,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from stagekans.core.demo import DemoBuilder, DemoSizes
+from stagekans.demo.builder import DemoBuilder, DemoSizes
 from stagekans.education.models import School
+
+MIN_COMPANIES = 30  # the scenarios need 14 recognised companies of their own
 
 
 class Command(BaseCommand):
-    help = "Laad demodata: scholen, studenten, leerbedrijven, erkenningen en een login per rol."
+    help = (
+        "Laad demodata: scholen, studenten, leerbedrijven, erkenningen, vacatures, meldingen, "
+        "onderzoekszaken, intrekkingen, taken en een login per rol."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2021, help="Random seed (deterministisch).")
@@ -24,14 +29,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for name in ("schools", "students", "companies"):
+        for name in ("schools", "students"):
             if options[name] < 1:
                 raise CommandError(f"--{name} moet minstens 1 zijn.")
+        if options["companies"] < MIN_COMPANIES:
+            raise CommandError(f"--companies moet minstens {MIN_COMPANIES} zijn.")
         if School.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Demodata staat er al; niets gedaan.")
                 return
-            raise CommandError("De database bevat al gegevens. Gebruik een lege database.")
+            raise CommandError(
+                "De database bevat al gegevens. Gebruik een lege database, of begin opnieuw met "
+                "'manage.py reset_demo'."
+            )
         started = time.monotonic()
         sizes = DemoSizes(options["schools"], options["students"], options["companies"])
         result = DemoBuilder(options["seed"], sizes).build()
@@ -40,6 +50,8 @@ class Command(BaseCommand):
                 f"Demodata geladen in {time.monotonic() - started:.1f} s: "
                 f"{result.schools} scholen, "
                 f"{result.students} studenten, {result.companies} leerbedrijven, "
-                f"{result.recognitions} erkenningen."
+                f"{result.recognitions} erkenningen, {result.vacancies} vacatures."
             )
         )
+        for label, count in result.scenario_counts.items():
+            self.stdout.write(f"  {count:>5} {label}")
