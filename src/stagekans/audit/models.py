@@ -63,6 +63,7 @@ class AuditEvent(models.TextChoices):
     CASE_VIEWED = "case.viewed", _("Onderzoekszaak ingezien")
     CASE_STATUS_CHANGED = "case.status_changed", _("Status van onderzoekszaak gewijzigd")
     CASE_ASSIGNED = "case.assigned", _("Onderzoekszaak toegewezen")
+    CASE_PICKED_UP = "case.picked_up", _("Onderzoekszaak opgepakt uit de teamwachtrij")
     CASE_SCHOOL_SELECTED = "case.school_selected", _("School aan onderzoekszaak gekoppeld")
     CASE_HEARING_REQUESTED = "case.hearing_requested", _("Hoor en wederhoor gevraagd")
     CASE_HEARING_DEADLINE_EXTENDED = (

@@ -45,6 +45,7 @@ from stagekans.cases.workflow import (
     HearingIncomplete,
     check_transition,
 )
+from stagekans.core.anonymity import find_identity, refusal
 from stagekans.core.workdays import add_working_days, working_days_between
 from stagekans.notifications.services import enqueue_mail
 
@@ -176,18 +177,9 @@ def _school_emails(school: Any) -> list[str]:
 
 def _refuse_reporter_identity(case: Case, text: str, field: str, label: str) -> None:
     """Text for the company or the school must not name the reporter (consent is for SBB)."""
-    lowered = text.lower()
-    for value in selectors.identifying_values(case):
-        if value.lower() in lowered:
-            raise ValidationError(
-                {
-                    field: _(
-                        "%(field)s: de tekst bevat naam of contactgegevens van de melder. Die "
-                        "zijn alleen voor SBB; haal ze uit de tekst."
-                    )
-                    % {"field": label}
-                }
-            )
+    hit = find_identity(text, selectors.reporter_identities(case))
+    if hit is not None:
+        raise ValidationError({field: refusal(hit, label)})
 
 
 @transaction.atomic
@@ -325,6 +317,54 @@ def assign_case(*, acting_user: Any, case: Case, assignee: Any, reason: str = ""
         event=AuditEvent.CASE_ASSIGNED,
         obj=case,
         details={"from": previous, "to": assignee.pk, "reason": (reason or "").strip()},
+    )
+    if assignee.email and previous != assignee.pk:
+        enqueue_mail(
+            to=assignee.email,
+            subject=_("Zaak %(number)s is aan u toegewezen") % {"number": case.number},
+            body=_(
+                "Uw teamleider heeft zaak %(number)s over %(company)s aan u toegewezen. U vindt "
+                "de zaak in Stagekans onder 'Onderzoekszaken'."
+            )
+            % {"number": case.number, "company": case.company_label or "—"},
+            dedup_key=f"case-assigned:{case.pk}:{assignee.pk}:{timezone.now().isoformat()}",
+        )
+    return case
+
+
+@transaction.atomic
+def pick_up_case(*, acting_user: Any, case: Case) -> Case:
+    """An investigator takes an unassigned case from the team's queue; it is theirs from then.
+
+    Two investigators who pick up the same case at once: the row lock serialises them and the
+    second is told that a colleague was first; nothing changes for them.
+    """
+    if (
+        not _is_user(acting_user)
+        or not acting_user.has_perm("cases.investigate_case")
+        or not (
+            acting_user.has_perm("cases.pick_up_case")
+            or acting_user.has_perm("cases.view_team_cases")
+        )
+    ):
+        raise PermissionDenied(_("U mag geen zaken uit de teamwachtrij oppakken."))
+    case = _lock(case)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("Een afgesloten zaak wordt niet meer opgepakt."))
+    if case.assigned_to_id is not None:
+        if case.assigned_to_id == acting_user.pk:
+            return case
+        raise ValidationError(
+            _("Deze zaak is al opgepakt door %(name)s. Er is niets veranderd.")
+            % {"name": case.assigned_to.get_full_name() or case.assigned_to.username}
+        )
+    case.assigned_to = acting_user
+    case.save(update_fields=["assigned_to"])
+    record(
+        actor=acting_user,
+        event=AuditEvent.CASE_PICKED_UP,
+        obj=case,
+        details={"to": acting_user.pk},
     )
     return case
 

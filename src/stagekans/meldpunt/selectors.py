@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.cases.services import SharedIdentity
+from stagekans.core.anonymity import Identity
 from stagekans.core.suppression import suppress_jointly
 from stagekans.education.models import Sector
 from stagekans.geo.places import Province
@@ -134,11 +135,15 @@ def identity_for_sbb(report: Report) -> SharedIdentity | None:
     return SharedIdentity(report_reference=report.reference, name=name, email=email, phone=phone)
 
 
-def identifying_values(report: Report) -> list[str]:
-    """Name parts and contact details that must not appear in an anonymised summary."""
+def reporter_identity(report: Report) -> Identity:
+    """Name and contact details that must not appear in an anonymised summary
+    (matched by stagekans.core.anonymity: whole words, any phone format)."""
     name, email, phone = _identity_parts(report)
-    values = [email, phone] + [part for part in name.split() if len(part) >= 3]
-    return [v for v in values if v]
+    return Identity(
+        names=(name,) if name else (),
+        emails=(email,) if email else (),
+        phones=(phone,) if phone else (),
+    )
 
 
 # --- statistics -------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ messages and statistics. Views convert requests; the rules live in services and 
 from __future__ import annotations
 
 import csv
+import re
+import secrets
 import time
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from stagekans.core.forms import apply_service_errors
@@ -37,6 +40,8 @@ CODE_LIMIT, CODE_WINDOW = 10, 15 * 60
 REFERENCE_LIMIT, REFERENCE_WINDOW = 20, 60 * 60
 FOLLOW_SESSION_KEY = "meldpunt_follow"
 FOLLOW_SECONDS = 30 * 60
+RECEIVED_SESSION_KEY = "meldpunt_received"
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def _too_many(request: HttpRequest, minutes: int) -> HttpResponse:
@@ -48,7 +53,26 @@ def _too_many(request: HttpRequest, minutes: int) -> HttpResponse:
 # --- intake -----------------------------------------------------------------------------------
 
 
+def _new_submission_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _submission_token(request: HttpRequest) -> str | None:
+    token = request.POST.get("submission_token", "")
+    return token if SUBMISSION_TOKEN.fullmatch(token) else None
+
+
+def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, "meldpunt/report_form.html", context, status=status)
+
+
 def report(request: HttpRequest) -> HttpResponse:
+    """The intake form: post/redirect/get with a one-time submission token.
+
+    The form carries a fresh token; the service refuses a second report with the same token,
+    so a refresh, a double click or the back button never creates a second report (nor a
+    second receipt code). The confirmation is a separate page (`received`).
+    """
     user: Any = request.user
     students = students_visible_to(user) if user.is_authenticated else None
     query = request.POST.get("company_search", "") if request.method == "POST" else ""
@@ -65,15 +89,25 @@ def report(request: HttpRequest) -> HttpResponse:
         companies=companies,
     )
     if request.method != "POST":
-        return render(request, "meldpunt/report_form.html", {"form": form})
+        return _form_page(request, {"form": form, "submission_token": _new_submission_token()})
+    token = _submission_token(request)
+    context: dict[str, Any] = {"form": form, "submission_token": token or _new_submission_token()}
     if "zoek_bedrijf" in request.POST:
         form.errors.clear()  # only searching: show the results, no validation yet
-        return render(request, "meldpunt/report_form.html", {"form": form, "searched": True})
+        return _form_page(request, {**context, "searched": True})
     if not user.is_authenticated:
         key = ratelimit.client_key(request)
         if ratelimit.increment("intake", key, INTAKE_WINDOW) > INTAKE_LIMIT:
             return _too_many(request, INTAKE_WINDOW // 60)
-    if form.is_valid():
+    if form.is_valid() and token is None:
+        form.add_error(
+            None,
+            _(
+                "Het formulier was verlopen of onvolledig. Er is nog niets verstuurd; controleer "
+                "je gegevens en klik nogmaals op 'Melding versturen'."
+            ),
+        )
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             submitted = services.submit_report(
@@ -97,25 +131,65 @@ def report(request: HttpRequest) -> HttpResponse:
                 ),
                 on_behalf_of=data.get("on_behalf_of"),
                 attachments=data["attachments"],
+                submission_token=token,
             )
+        except services.DuplicateSubmission as duplicate:
+            # The same form again: nothing new. The first submission's confirmation (if it was
+            # this browser's) stays in the session; another browser learns nothing about it.
+            earlier = request.session.get(RECEIVED_SESSION_KEY)
+            if not isinstance(earlier, dict) or earlier.get("reference") != (
+                duplicate.report.reference
+            ):
+                request.session.pop(RECEIVED_SESSION_KEY, None)
+            return _see_other("meldpunt:received")
         except ValidationError as error:
             apply_service_errors(form, error)
         except DatabaseError:
             # Nothing was stored (one transaction). Say so plainly; the form can be sent again.
             return render(request, "meldpunt/unavailable.html", status=503)
         else:
-            # Rendered, not redirected: the receipt code is shown once and never stored.
-            return render(
-                request,
-                "meldpunt/report_received.html",
-                {
-                    "report": submitted.report,
-                    "receipt_code": submitted.receipt_code,
-                    "mailed": bool(selectors.reporter_email(submitted.report)),
-                },
-                status=201,
-            )
-    return render(request, "meldpunt/report_form.html", {"form": form}, status=400)
+            # The receipt code waits in the session for exactly one view of the confirmation
+            # page (then it is removed): never in a URL, never in the database.
+            request.session[RECEIVED_SESSION_KEY] = {
+                "reference": submitted.report.reference,
+                "code": submitted.receipt_code,
+                "mailed": bool(selectors.reporter_email(submitted.report)),
+            }
+            return _see_other("meldpunt:received")
+    return _form_page(request, context, status=400)
+
+
+def _see_other(name: str) -> HttpResponse:
+    response = redirect(name)
+    response.status_code = 303  # "see other": the browser GETs the page, a refresh re-GETs it
+    return response
+
+
+@never_cache
+def received(request: HttpRequest) -> HttpResponse:
+    """The confirmation after a report: its number, the reply date and — the first time this
+    page is shown after sending, and only then — the anonymous reporter's receipt code."""
+    data = request.session.get(RECEIVED_SESSION_KEY)
+    found = (
+        Report.objects.filter(reference=data.get("reference")).first()
+        if isinstance(data, dict)
+        else None
+    )
+    if found is None:
+        return render(request, "meldpunt/report_received.html", {"report": None})
+    code = data.get("code")
+    if code:
+        request.session[RECEIVED_SESSION_KEY] = {**data, "code": None, "code_shown": True}
+    return render(
+        request,
+        "meldpunt/report_received.html",
+        {
+            "report": found,
+            "receipt_code": code,
+            "code_shown_before": data.get("code_shown", False),
+            "mailed": data.get("mailed", False),
+        },
+    )
 
 
 # --- follow-up by receipt code ----------------------------------------------------------------
@@ -199,6 +273,11 @@ def _reporter_page(request: HttpRequest, found: Report, post_url_name: str) -> H
             "report": found,
             "history": found.history.order_by("at", "id"),
             "thread": found.messages.order_by("created_at", "id"),
+            "grounds": [g.get_ground_display() for g in found.grounds.all()],
+            "attachments": found.attachments.order_by("id"),
+            # Files open only for the logged-in reporter (a permission-checked view); someone
+            # who follows with a receipt code sees that they are there.
+            "attachment_links": post_url_name == "meldpunt:own_report",
             "form": form,
             "closed": found.status == ReportStatus.CLOSED,
         },
@@ -221,6 +300,22 @@ def own_reports(request: HttpRequest) -> HttpResponse:
 def own_report(request: HttpRequest, reference: str) -> HttpResponse:
     found = get_object_or_404(selectors.own_reports(request.user), reference=reference)
     return _reporter_page(request, found, post_url_name="meldpunt:own_report")
+
+
+@login_required
+@permission_required("meldpunt.view_own_reports", raise_exception=True)
+def own_report_attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """A file the reporter attached, for that reporter only (anyone else: 404)."""
+    found = get_object_or_404(selectors.own_reports(request.user), reference=reference)
+    attachment = get_object_or_404(found.attachments, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=str(attachment.file.name).rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- meldpunt staff -----------------------------------------------------------------------------
