@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
+from stagekans.accounts.views import admin_login_redirect
+
 admin.site.site_header = _("Stagekans beheer")
 admin.site.site_title = _("Stagekans beheer")
 
@@ -21,6 +23,8 @@ urlpatterns = [
     path("voorlichting/", include("stagekans.voorlichting.urls")),
     path("informatiepakket/", include("stagekans.informatiepakket.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # /beheer/ logs in through the app's own login (lockout, second factor), never its own form.
+    path("beheer/login/", admin_login_redirect),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("stagekans.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -85,6 +85,11 @@ class AxeChecker:
 
         self._axe = Axe()
 
+    @property
+    def engine(self) -> Any:
+        """The axe runner itself, for checks with other tags (see tests/browser/crawl.py)."""
+        return self._axe
+
     def assert_no_violations(self, page: Any) -> None:
         results = self._axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         if results.violations_count:

@@ -350,7 +350,8 @@ class Scenarios:
         published, the smallest (a province, a rare ground) are suppressed."""
         meldpunt = self.user("meldpunt")
         index = 100
-        for years_back, per_year in ((2, 90), (1, 130)):
+        total = self.b.sizes.history_reports
+        for years_back, per_year in ((2, total * 4 // 10), (1, total - total * 4 // 10)):
             year = self.today.year - years_back
             for _ in range(per_year):
                 index += 1
@@ -372,7 +373,7 @@ class Scenarios:
                 meldpunt_services.register_only(acting_user=meldpunt, report=report)
                 meldpunt_services.close_report(acting_user=meldpunt, report=report)
                 _backdate(report, received)
-        self.counts["meldingen in eerdere jaren (statistiek)"] = 220
+        self.counts["meldingen in eerdere jaren (statistiek)"] = total
 
 
 def _backdate(report: Report, received: dt.datetime) -> None:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import ipaddress
 import secrets
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from stagekans.core.client_ip import client_address
 
 SALT_TTL = 2 * 24 * 60 * 60
 
@@ -34,23 +35,6 @@ def _daily_salt(today: dt.date | None = None) -> str:
         salt = secrets.token_hex(32)
         cache.set(key, salt, SALT_TTL)
     return str(salt)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address the rate limits count per (see the module docstring). Never stored."""
-    remote = str(request.META.get("REMOTE_ADDR", "") or "unknown")
-    hops = int(getattr(settings, "STAGEKANS_TRUSTED_PROXY_COUNT", 0))
-    if hops <= 0:
-        return remote
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
-    if len(forwarded) < hops:
-        # Fewer entries than our proxies write: the request did not come through all of them.
-        # Count it under the proxy's address (one shared bucket) rather than trust the client.
-        return remote
-    try:
-        return str(ipaddress.ip_address(forwarded[-hops].strip()))
-    except ValueError:
-        return remote
 
 
 def client_key(request: HttpRequest) -> str:

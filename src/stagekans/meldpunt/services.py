@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -367,7 +368,7 @@ def _confirmation_body(report: Report) -> str:
         "Meldpunt stagediscriminatie"
     ) % {
         "ref": report.reference,
-        "due": report.reply_due_on.strftime("%d-%m-%Y"),
+        "due": date_format(report.reply_due_on, "j F Y"),
         "url": f"{settings.SITE_URL}/meldpunt/volgen/",
     }
 

@@ -199,6 +199,8 @@ def follow(request: HttpRequest) -> HttpResponse:
     form = FollowForm(request.POST or None)
     if request.method != "POST":
         return render(request, "meldpunt/follow.html", {"form": form})
+    if not form.is_valid():  # an empty code is no guess: say what is missing, count nothing
+        return render(request, "meldpunt/follow.html", {"form": form}, status=400)
     key = ratelimit.client_key(request)
     code = request.POST.get("code", "")
     from stagekans.meldpunt.receipt import parse

@@ -51,6 +51,11 @@ DECLARED: list[EnvVar] = [
     ),
     EnvVar("DEFAULT_FROM_EMAIL", "Stagekans <noreply@stagekans.nl>", "Sender of outgoing mail."),
     EnvVar("SITE_URL", "http://127.0.0.1:8000", "Public base URL used in mails."),
+    EnvVar(
+        "SERVICE_CONTACT_EMAIL",
+        "contact@stagekans.nl",
+        "Address for questions about privacy and accessibility, shown in the footer statements.",
+    ),
     EnvVar("MEDIA_ROOT", str(REPO_ROOT / "var" / "media"), "Where uploaded files are stored."),
     EnvVar("STATIC_ROOT", str(REPO_ROOT / "var" / "static"), "Where collectstatic puts files."),
     EnvVar("LOG_LEVEL", "INFO", "Log level of the stagekans loggers."),

@@ -25,6 +25,7 @@ PAGE_SIZE = 20
 COUNT_CAP = 1000
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
 KM_PER_DEGREE = 6371.0088 * math.pi / 180  # along a meridian (and the equator)
+SORT_DISTANCE, SORT_START, SORT_NEWEST = "afstand", "start", "nieuw"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class SearchCriteria:
     period_end: dt.date | None = None
     sector: str = ""
     features: int = 0
+    # "" = nearest first with a point, else newest first
+    sort: str = ""
 
 
 @dataclass
@@ -112,7 +115,10 @@ def _filtered(criteria: SearchCriteria) -> QuerySet[Vacancy]:
         qs = qs.annotate(
             distance_sq=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
         ).filter(distance_sq__lte=radius * radius)
-        return qs.order_by("distance_sq", "id")
+        if criteria.sort in ("", SORT_DISTANCE):
+            return qs.order_by("distance_sq", "id")
+    if criteria.sort == SORT_START:
+        return qs.order_by("start_date", "id")
     return qs.order_by("-published_at", "-id")
 
 
@@ -139,6 +145,8 @@ def search_vacancies(criteria: SearchCriteria, *, page: int = 1) -> SearchPage:
             "places",
             "search_features",
             "published_at",
+            "latitude",
+            "longitude",
             "company__id",
             "company__name",
             "qualification__id",

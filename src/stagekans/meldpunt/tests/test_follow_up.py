@@ -56,12 +56,23 @@ def test_code_with_spaces_works():
     assert selectors.find_by_receipt_code(spaced) == submitted.report
 
 
-@pytest.mark.parametrize("code", ["", "123", "abcdefghijklmnopqrstuv", "1" * 22])
+@pytest.mark.parametrize("code", ["123", "abcdefghijklmnopqrstuv", "1" * 22])
 def test_malformed_or_unknown_code_is_refused(code):
     f.submit_report()
     response = Client().post(FOLLOW, {"code": code})
     assert response.status_code == 400
     assert "Ontvangstcode: deze code kennen we niet" in response.content.decode()
+
+
+def test_empty_code_asks_for_the_code_and_the_field_is_required():
+    f.submit_report()
+    page = Client().get(FOLLOW).content.decode()
+    assert "niet verplicht" not in page  # the receipt code is required, so not marked optional
+    response = Client().post(FOLLOW, {"code": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Ontvangstcode: vul de code in die je kreeg na je melding." in body
+    assert "deze code kennen we niet" not in body
 
 
 def test_wrong_secret_for_a_real_report_is_refused():
@@ -150,7 +161,10 @@ def test_queue_shows_due_and_overdue(monkeypatch):
         < order.index(on_time.reference)
     )
     home = client.get("/").content.decode()
-    assert "4 open, 1 reactie vandaag, 1 te laat." in home
+    # dashboard counters: the number big in <dd>, the label small in <dt>
+    assert "<dt>open</dt><dd>4</dd>" in home
+    assert "<dt>reactie vandaag</dt><dd>1</dd>" in home
+    assert "<dt>te laat</dt><dd>1</dd>" in home
 
 
 def test_due_date_is_three_working_days_after_receipt():

@@ -23,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--students", type=int, default=500)
         parser.add_argument("--companies", type=int, default=300)
         parser.add_argument(
+            "--history-reports",
+            type=int,
+            default=220,
+            help="Meldingen in de twee afgelopen kalenderjaren (voor de statistiek).",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Doe niets als er al gegevens zijn (voor make run).",
@@ -43,7 +49,12 @@ class Command(BaseCommand):
                 "'manage.py reset_demo'."
             )
         started = time.monotonic()
-        sizes = DemoSizes(options["schools"], options["students"], options["companies"])
+        sizes = DemoSizes(
+            options["schools"],
+            options["students"],
+            options["companies"],
+            history_reports=max(0, options["history_reports"]),
+        )
         result = DemoBuilder(options["seed"], sizes).build()
         self.stdout.write(
             self.style.SUCCESS(
