@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -114,3 +115,17 @@ def send_due(*, limit: int = 500) -> int:
             message.save(update_fields=["attempts", "last_error", "sent_at"])
             sent += 1
     return sent
+
+
+@transaction.atomic
+def record_outbox_view(*, acting_user: Any, message: OutboxMessage) -> None:
+    """Reading a mail's text is reading personal data: audited, like every other such view."""
+    from stagekans.audit.models import AuditEvent
+    from stagekans.audit.services import record
+
+    record(
+        actor=acting_user,
+        event=AuditEvent.OUTBOX_MESSAGE_VIEWED,
+        obj=message,
+        details={"to_domain": message.to.rsplit("@", 1)[-1]},
+    )
