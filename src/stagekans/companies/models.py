@@ -36,9 +36,7 @@ class Company(models.Model):
     contact_name = models.CharField(_("contactpersoon"), max_length=150, blank=True)
     contact_email = models.EmailField(_("e-mailadres voor studenten"), blank=True)
     contact_phone = models.CharField(_("telefoonnummer voor studenten"), max_length=20, blank=True)
-    publish_contact_email = models.BooleanField(
-        _("e-mailadres tonen bij vacatures"), default=False
-    )
+    publish_contact_email = models.BooleanField(_("e-mailadres tonen bij vacatures"), default=False)
     publish_contact_phone = models.BooleanField(
         _("telefoonnummer tonen bij vacatures"), default=False
     )

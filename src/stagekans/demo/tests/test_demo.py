@@ -47,6 +47,8 @@ def _seed(seed: int) -> str:
         "40",
         "--companies",
         "30",
+        "--history-reports",
+        "0",
         stdout=StringIO(),
     )
     return _fingerprint()

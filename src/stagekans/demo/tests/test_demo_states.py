@@ -16,6 +16,7 @@ from stagekans.cases.models import Case, CaseDecision, HearingRequest
 from stagekans.cases.workflow import CaseStatus
 from stagekans.companies.models import Company
 from stagekans.core.workdays import add_working_days
+from stagekans.demo.counts import current_counts
 from stagekans.meldpunt.models import Report
 from stagekans.meldpunt.selectors import published_statistics
 from stagekans.meldpunt.workflow import ReportStatus
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(django_db_blocker):  # type: ignore[no-untyped-def]
+def demo(db):
     out = StringIO()
     call_command(
         "seed_demo",
@@ -74,11 +75,14 @@ def test_demo_shows_every_state(demo):
     # Companies say how to apply.
     assert Company.objects.exclude(how_to_apply="").filter(publish_contact_email=True).exists()
     # The printed counts are the real ones.
-    assert f"{Report.objects.count():>5} meldingen" in demo
-    assert f"{Case.objects.count():>5} onderzoekszaken" in demo
+    for label, count in current_counts():
+        assert f"{count:>6} {label}" in demo
+    assert f"{Report.objects.count():>6} meldingen" in demo
+    assert f"{Case.objects.count():>6} onderzoekszaken" in demo
+    _statistics_publish_figures_and_suppress_small_cells()
 
 
-def test_demo_statistics_publish_figures_and_suppress_small_cells(demo):
+def _statistics_publish_figures_and_suppress_small_cells() -> None:
     k = settings.MELDPUNT_SUPPRESSION_THRESHOLD
     year = timezone.localdate().year - 1
     published = suppressed = 0

@@ -13,7 +13,7 @@ from stagekans.testing import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def _staff_client(school):  # type: ignore[no-untyped-def]
+def _staff_client(school):
     user = f.school_staff_user(school)
     client = Client()
     client.force_login(user)

@@ -38,9 +38,12 @@ def test_admin_lists_pages_and_reads_a_mail_with_an_audit_row():
     message = OutboxMessage.objects.get(subject="Bericht 3")
     detail = client.get(reverse("notifications:outbox_detail", args=[message.pk]))
     assert detail.status_code == 200 and "Tekst 3" in detail.content.decode()
-    assert AuditLog.objects.filter(
-        event_type="notifications.outbox_viewed", object_id=str(message.pk)
-    ).count() == 1
+    assert (
+        AuditLog.objects.filter(
+            event_type="notifications.outbox_viewed", object_id=str(message.pk)
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from stagekans.testing import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def _contact(company, **overrides):  # type: ignore[no-untyped-def]
+def _contact(company, **overrides):
     values = {
         "contact_name": "Fatima Bakker",
         "contact_email": "stage@bedrijf.nl",
@@ -62,7 +62,9 @@ def test_logged_in_student_sees_travel_distance_from_home():
 def test_company_admin_manages_contact_through_the_form():
     company = f.CompanyFactory()
     admin = f.UserFactory(role=Role.COMPANY_TRAINER)
-    company_services.add_trainer(acting_user=None, company=company, user=admin, is_company_admin=True)
+    company_services.add_trainer(
+        acting_user=None, company=company, user=admin, is_company_admin=True
+    )
     client = Client()
     client.force_login(admin)
     url = reverse("companies:contact_edit", args=[company.pk])
@@ -104,7 +106,10 @@ def test_only_the_company_admin_may_change_contact():
     plain = f.trainer_user(company)  # a trainer, not the company's administrator
     other_company_admin = f.UserFactory(role=Role.COMPANY_TRAINER)
     company_services.add_trainer(
-        acting_user=None, company=f.CompanyFactory(), user=other_company_admin, is_company_admin=True
+        acting_user=None,
+        company=f.CompanyFactory(),
+        user=other_company_admin,
+        is_company_admin=True,
     )
     for user in (plain, other_company_admin):
         with pytest.raises(PermissionDenied):

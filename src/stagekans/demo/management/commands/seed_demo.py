@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from stagekans.demo.builder import DemoBuilder, DemoSizes
+from stagekans.demo.counts import current_counts
 from stagekans.education.models import School
 
 MIN_COMPANIES = 30  # the scenarios need 14 recognised companies of their own
@@ -55,14 +56,12 @@ class Command(BaseCommand):
             options["companies"],
             history_reports=max(0, options["history_reports"]),
         )
-        result = DemoBuilder(options["seed"], sizes).build()
+        DemoBuilder(options["seed"], sizes).build()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demodata geladen in {time.monotonic() - started:.1f} s: "
-                f"{result.schools} scholen, "
-                f"{result.students} studenten, {result.companies} leerbedrijven, "
-                f"{result.recognitions} erkenningen, {result.vacancies} vacatures."
+                f"Demodata geladen in {time.monotonic() - started:.1f} s "
+                f"(seed {options['seed']}). In de database:"
             )
         )
-        for label, count in result.scenario_counts.items():
-            self.stdout.write(f"  {count:>5} {label}")
+        for label, count in current_counts():
+            self.stdout.write(f"  {count:>6} {label}")
