@@ -107,7 +107,7 @@ class DemoSizes:
     students: int = 500
     companies: int = 300
     # Reports in the two complete calendar years before this one, for the statistics pages.
-    history_reports: int = 220
+    history_reports: int = 500
 
 
 @dataclass

@@ -60,6 +60,8 @@ GROUND_CYCLE = [
 ]
 PROVINCES = ["NH", "ZH", "UT", "NB", "GE", "OV", "LI", "GR", "FR", "DR", "FL", "ZE"]
 WEIGHTS = [14, 15, 8, 10, 9, 5, 5, 3, 3, 2, 2, 1]  # roughly population: small cells appear
+HISTORY_GROUND_WEIGHTS = [55, 10, 8, 12, 5, 10]  # per entry of GROUND_CYCLE
+HISTORY_MONTH_WEIGHTS = [9, 10, 11, 10, 9, 7, 4, 5, 11, 10, 9, 5]
 
 
 class Scenarios:
@@ -346,25 +348,25 @@ class Scenarios:
 
     # -- statistics --------------------------------------------------------------------------
     def _earlier_years(self, companies: list[Company]) -> None:
-        """Two complete calendar years of reports with a realistic spread: most cells are
-        published, the smallest (a province, a rare ground) are suppressed."""
+        """Two complete calendar years of reports with a realistic spread (most about origin,
+        few about belief): with the threshold of 10 per month and category, the busy cells are
+        published and the small ones (a rare ground, a small province) are suppressed."""
         meldpunt = self.user("meldpunt")
-        index = 100
         total = self.b.sizes.history_reports
+        index = 1000
         for years_back, per_year in ((2, total * 4 // 10), (1, total - total * 4 // 10)):
             year = self.today.year - years_back
             for _ in range(per_year):
                 index += 1
-                month = self.rng.choices(
-                    range(1, 13), weights=[8, 9, 10, 9, 8, 6, 3, 4, 11, 10, 9, 6]
-                )[0]
+                month = self.rng.choices(range(1, 13), weights=HISTORY_MONTH_WEIGHTS)[0]
                 received = timezone.make_aware(
                     dt.datetime(year, month, self.rng.randint(1, 28), self.rng.randint(8, 20))
                 )
                 company = self.rng.choice(companies) if self.rng.random() < 0.5 else None
                 extra: dict[str, Any] = {
                     "occurred_on": self.today - dt.timedelta(days=1),
-                    "grounds": self.rng.choice(GROUND_CYCLE),
+                    "grounds": self.rng.choices(GROUND_CYCLE, weights=HISTORY_GROUND_WEIGHTS)[0],
+                    "contact": ContactDetails(),  # anonymous, no mail address
                 }
                 if company is None:
                     extra["province"] = self.rng.choices(PROVINCES, weights=WEIGHTS)[0]
@@ -373,7 +375,6 @@ class Scenarios:
                 meldpunt_services.register_only(acting_user=meldpunt, report=report)
                 meldpunt_services.close_report(acting_user=meldpunt, report=report)
                 _backdate(report, received)
-        self.counts["meldingen in eerdere jaren (statistiek)"] = total
 
 
 def _backdate(report: Report, received: dt.datetime) -> None:

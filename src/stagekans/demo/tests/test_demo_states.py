@@ -39,8 +39,6 @@ def demo(db):
         "40",
         "--companies",
         "30",
-        "--history-reports",
-        "120",
         stdout=out,
     )
     return out.getvalue()
