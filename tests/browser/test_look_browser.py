@@ -19,7 +19,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo():
-    call_command("seed_demo", seed=7, schools=2, students=60, companies=40, verbosity=0)
+    call_command(
+        "seed_demo",
+        seed=7,
+        schools=2,
+        students=60,
+        companies=40,
+        history_reports=60,
+        verbosity=0,
+    )
 
 
 def test_every_page_of_every_role_at_desktop_and_mobile(page, axe, live_server, demo):
