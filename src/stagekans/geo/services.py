@@ -39,7 +39,7 @@ def locate(*, postcode: str, place: str) -> Located:
         raise ValidationError(
             {
                 "place": _(
-                    "Postcode %(postcode)s en plaats '%(place)s' zijn niet bekend. "
+                    "Plaats '%(place)s' is niet bekend, en postcode %(postcode)s ook niet. "
                     "Controleer de postcode of kies een Nederlandse plaats."
                 )
                 % {"postcode": postcode, "place": place}
