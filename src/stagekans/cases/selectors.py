@@ -322,8 +322,7 @@ def fold_views(entries: list[TimelineEntry]) -> list[TimelineEntry]:
                 TimelineEntry(
                     first.at,
                     "views",
-                    _("%(n)d× ingezien door %(actor)s")
-                    % {"n": len(run), "actor": first.actor},
+                    _("%(n)d× ingezien door %(actor)s") % {"n": len(run), "actor": first.actor},
                     _("van %(first)s tot en met %(last)s")
                     % {
                         "first": timezone.localtime(first.at).strftime("%d-%m-%Y %H:%M"),

@@ -4,6 +4,7 @@ messages and statistics. Views convert requests; the rules live in services and 
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import secrets
 import time
@@ -41,6 +42,8 @@ REFERENCE_LIMIT, REFERENCE_WINDOW = 20, 60 * 60
 FOLLOW_SESSION_KEY = "meldpunt_follow"
 FOLLOW_SECONDS = 30 * 60
 RECEIVED_SESSION_KEY = "meldpunt_received"
+# The same report sent again from the same browser within this time counts as a resend.
+RESEND_WINDOW_SECONDS = 60 * 60
 SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
@@ -107,6 +110,10 @@ def report(request: HttpRequest) -> HttpResponse:
                 "je gegevens en klik nogmaals op 'Melding versturen'."
             ),
         )
+    elif form.is_valid() and _same_as_last_sent(request, form.cleaned_data, chosen_company):
+        # Back to the form (a fresh page, so a fresh token) and the same report sent again:
+        # it was received already. Nothing new; the confirmation says so.
+        return _see_other("meldpunt:received")
     elif form.is_valid():
         data = form.cleaned_data
         try:
@@ -131,7 +138,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 ),
                 on_behalf_of=data.get("on_behalf_of"),
                 attachments=data["attachments"],
-                submission_token=token,
+                submission_token=token or "",
             )
         except services.DuplicateSubmission as duplicate:
             # The same form again: nothing new. The first submission's confirmation (if it was
@@ -154,9 +161,33 @@ def report(request: HttpRequest) -> HttpResponse:
                 "reference": submitted.report.reference,
                 "code": submitted.receipt_code,
                 "mailed": bool(selectors.reporter_email(submitted.report)),
+                "fingerprint": _fingerprint(data, chosen_company),
+                "sent_at": time.time(),
             }
             return _see_other("meldpunt:received")
     return _form_page(request, context, status=400)
+
+
+def _fingerprint(data: dict[str, Any], company: Any) -> str:
+    """A hash of what makes a report this report (no content is kept in the session)."""
+    parts = [
+        str(data.get("reporter_role", "")),
+        " ".join(str(data.get("what_happened", "")).split()),
+        str(data.get("occurred_on", "")),
+        ",".join(sorted(str(g) for g in data.get("grounds", []))),
+        str(company.pk) if company is not None else str(data.get("company_name", "")).strip(),
+        str(getattr(data.get("on_behalf_of"), "pk", "")),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _same_as_last_sent(request: HttpRequest, data: dict[str, Any], company: Any) -> bool:
+    last = request.session.get(RECEIVED_SESSION_KEY)
+    return (
+        isinstance(last, dict)
+        and last.get("fingerprint") == _fingerprint(data, company)
+        and time.time() - float(last.get("sent_at", 0)) < RESEND_WINDOW_SECONDS
+    )
 
 
 def _see_other(name: str) -> HttpResponse:
@@ -169,12 +200,9 @@ def _see_other(name: str) -> HttpResponse:
 def received(request: HttpRequest) -> HttpResponse:
     """The confirmation after a report: its number, the reply date and — the first time this
     page is shown after sending, and only then — the anonymous reporter's receipt code."""
-    data = request.session.get(RECEIVED_SESSION_KEY)
-    found = (
-        Report.objects.filter(reference=data.get("reference")).first()
-        if isinstance(data, dict)
-        else None
-    )
+    stored = request.session.get(RECEIVED_SESSION_KEY)
+    data: dict[str, Any] = stored if isinstance(stored, dict) else {}
+    found = Report.objects.filter(reference=data["reference"]).first() if data else None
     if found is None:
         return render(request, "meldpunt/report_received.html", {"report": None})
     code = data.get("code")

@@ -85,6 +85,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "company": company,
             "profile": selectors.profile_of(company),
+            "inclusivity": selectors.company_inclusivity(company),
             "vacancies": selectors.public_vacancies_of(company),
         },
     )

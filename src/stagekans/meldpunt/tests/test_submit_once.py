@@ -75,6 +75,26 @@ def test_refresh_and_resubmit_give_one_report_and_one_code():
 
 
 @pytest.mark.django_db
+def test_back_to_a_fresh_form_and_sending_the_same_report_again_makes_no_second():
+    client = Client()
+    client.post(URL, _data(_token(client.get(URL).content.decode())))
+    assert CODE.search(client.get(RECEIVED).content.decode())
+    # The browser's back button re-loads the form: a new token, the same report.
+    again = client.post(URL, _data(_token(client.get(URL).content.decode())))
+    assert again.status_code == 303
+    assert not CODE.search(client.get(RECEIVED).content.decode())
+    assert Report.objects.count() == 1
+    # A different report from the same browser is a new report.
+    other = _data(_token(client.get(URL).content.decode()))
+    other["what_happened"] = (
+        "Een tweede, ander voorval: de begeleider maakte grappen over mijn accent."
+    )
+    assert client.post(URL, other).status_code == 303
+    assert CODE.search(client.get(RECEIVED).content.decode())
+    assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_the_same_token_from_another_browser_reveals_nothing():
     data = _data(_token(Client().get(URL).content.decode()))
     owner = Client()
