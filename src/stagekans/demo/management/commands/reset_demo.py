@@ -16,6 +16,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--yes", action="store_true", help="Niet om bevestiging vragen.")
         parser.add_argument("--seed", type=int, default=2021)
+        for name, default in (
+            ("schools", 4),
+            ("students", 500),
+            ("companies", 300),
+            ("history-reports", 500),
+        ):
+            parser.add_argument(f"--{name}", type=int, default=default)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -35,5 +42,13 @@ class Command(BaseCommand):
         call_command("flush", interactive=False, verbosity=0)
         ContentType.objects.clear_cache()
         restore()
-        call_command("seed_demo", seed=options["seed"], stdout=self.stdout)
+        call_command(
+            "seed_demo",
+            seed=options["seed"],
+            schools=options["schools"],
+            students=options["students"],
+            companies=options["companies"],
+            history_reports=options["history_reports"],
+            stdout=self.stdout,
+        )
         call_command("demo_logins", stdout=self.stdout)
