@@ -11,7 +11,6 @@ import pytest
 from stagekans.accounts.roles import Role
 from stagekans.register.models import RevocationRequest
 from stagekans.testing import factories as f
-from tests.browser.login import login
 
 from .conftest import login
 
