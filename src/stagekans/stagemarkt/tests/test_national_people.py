@@ -4,9 +4,9 @@ rules the services keep; tried small here (the benchmark loads the full size).""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import F
-from django.contrib.auth import authenticate
 from django.test import Client, RequestFactory
 
 from stagekans.accounts.models import User
