@@ -15,16 +15,13 @@ from stagekans.cases.models import Case, HearingRequest, Party
 from stagekans.register.models import RevocationRequest
 from stagekans.testing import factories as f
 
+from .conftest import login
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _login(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/account/inloggen/")
-    page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
-    page.get_by_label("Wachtwoord").fill(f.PASSWORD)
-    page.get_by_role("button", name="Inloggen").last.click()
-    page.wait_for_url(re.compile(r"/$"))
+    login(page, username)
 
 
 def _search_stagemarkt(page) -> str:
@@ -110,7 +107,10 @@ def test_investigation_to_revocation_in_the_browser(page, axe):
     axe.assert_no_violations(page)
     qualification = RevocationRequest.objects.get().recognition.qualification
     page.get_by_role("link", name=re.compile(qualification.title)).click()
-    page.get_by_role("button", name="Intrekking goedkeuren (tweede adviseur)").click()
+    page.get_by_role("link", name="Intrekking beoordelen en goedkeuren (tweede adviseur)").click()
+    assert "Wat de intrekking doet" in page.content()
+    axe.assert_no_violations(page)
+    page.get_by_role("button", name="Ja, erkenning intrekken").click()
     assert "De erkenning is ingetrokken" in page.content()
 
     # The vacancies are gone from the public search.

@@ -12,15 +12,13 @@ from stagekans.accounts.roles import Role
 from stagekans.register.models import RevocationRequest
 from stagekans.testing import factories as f
 
+from .conftest import login
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _login(page, username: str) -> None:
-    page.goto("/account/inloggen/")
-    page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
-    page.get_by_label("Wachtwoord").fill(f.PASSWORD)
-    page.get_by_role("button", name="Inloggen").last.click()
-    page.wait_for_url(re.compile(r"/$"))
+    login(page, username)
 
 
 def test_anonymous_search_by_postcode_and_radius(page, axe):
@@ -58,7 +56,10 @@ def test_four_eyes_revocation_in_the_browser(page, axe):
     page.goto("/erkenningen/intrekkingen/")
     axe.assert_no_violations(page)
     page.get_by_role("link", name=re.compile(recognition.qualification.title)).click()
-    page.get_by_role("button", name="Intrekking goedkeuren (tweede adviseur)").click()
+    page.get_by_role("link", name="Intrekking beoordelen en goedkeuren (tweede adviseur)").click()
+    assert "Wat de intrekking doet" in page.content()
+    axe.assert_no_violations(page)
+    page.get_by_role("button", name="Ja, erkenning intrekken").click()
     assert "De erkenning is ingetrokken" in page.content()
     assert RevocationRequest.objects.get().state == "approved"
     page.goto("/erkenningen/herbeoordeling/")

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stagekans.core.append_only import AppendOnlyTrigger
+from stagekans.core.models import AppendOnlyModel
+
 
 class AuditEvent(models.TextChoices):
     """Every auditable event type. Add new members here; never reuse a value."""
@@ -31,6 +34,9 @@ class AuditEvent(models.TextChoices):
     QUALIFICATION_CREATED = "qualification.created", _("Kwalificatie aangemaakt")
     QUALIFICATION_UPDATED = "qualification.updated", _("Kwalificatie gewijzigd")
     PROGRAMME_CREATED = "programme.created", _("Opleiding aangemaakt")
+    POSTCODE_AREAS_LOADED = "geo.postcode_areas_loaded", _("Postcodegebieden geladen")
+    OUTBOX_MESSAGE_VIEWED = "notifications.outbox_viewed", _("Uitgaande e-mail ingezien")
+    COMPANY_CONTACT_UPDATED = "company.contact_updated", _("Contactgegevens leerbedrijf gewijzigd")
     STUDENT_CREATED = "student.created", _("Student ingeschreven")
     STUDENT_UPDATED = "student.updated", _("Student gewijzigd")
     STUDENT_VIEWED = "student.viewed", _("Studentgegevens ingezien")
@@ -75,6 +81,7 @@ class AuditEvent(models.TextChoices):
     CASE_VIEWED = "case.viewed", _("Onderzoekszaak ingezien")
     CASE_STATUS_CHANGED = "case.status_changed", _("Status van onderzoekszaak gewijzigd")
     CASE_ASSIGNED = "case.assigned", _("Onderzoekszaak toegewezen")
+    CASE_PICKED_UP = "case.picked_up", _("Onderzoekszaak opgepakt uit de teamwachtrij")
     CASE_SCHOOL_SELECTED = "case.school_selected", _("School aan onderzoekszaak gekoppeld")
     CASE_HEARING_REQUESTED = "case.hearing_requested", _("Hoor en wederhoor gevraagd")
     CASE_HEARING_DEADLINE_EXTENDED = (
@@ -91,6 +98,10 @@ class AuditEvent(models.TextChoices):
         _("Bezwaar gemaakt door leerbedrijf"),
     )
     CASE_MESSAGE_SENT = "case.message_sent", _("Bericht in onderzoekszaak verstuurd")
+    HISTORY_ERASED = (
+        "history.erased",
+        _("Vrije tekst in geschiedenis gewist (bewaartermijn)"),
+    )
     VOORLICHTING_PUBLISHED = "voorlichting.published", _("Voorlichtingstekst gepubliceerd")
     VOORLICHTING_ACKNOWLEDGED = "voorlichting.acknowledged", _("Voorlichting gelezen")
     VOORLICHTING_PERIOD_ANNOUNCED = (
@@ -99,8 +110,11 @@ class AuditEvent(models.TextChoices):
     )
 
 
-class AuditLog(models.Model):
-    """Append-only record of who did what to which object, written in the same transaction."""
+class AuditLog(AppendOnlyModel):
+    """Append-only record of who did what to which object, written in the same transaction.
+
+    Never changed or deleted, not even by retention: it holds no reporter identity by design
+    (the database refuses UPDATE and DELETE, see core/append_only.py)."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -127,6 +141,7 @@ class AuditLog(models.Model):
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["event_type", "at"]),
         ]
+        triggers = [AppendOnlyTrigger()]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event_type} {self.object_type}#{self.object_id}"

@@ -36,6 +36,10 @@ def is_validly_recognised(company: Company, qualification_id: int, on: Any = Non
     )
 
 
+# The staff list's order; (company name, company id) is served by an index on Company.
+RECOGNITION_LIST_ORDER = ("company__name", "company_id", "qualification__title", "id")
+
+
 def recognitions_visible_to(user: Any) -> QuerySet[Recognition]:
     qs = Recognition.objects.select_related("company", "qualification")
     if not user.is_authenticated or not user.has_perm("register.view_recognition"):
@@ -158,4 +162,15 @@ def public_recognitions_of(company: Company) -> QuerySet[Recognition]:
         .filter(company=company)
         .select_related("qualification")
         .order_by("qualification__title")
+    )
+
+
+def revocation_mail_recipients(recognition: Recognition) -> list[str]:
+    """The addresses the company's revocation letter goes to (its trainers with an e-mail)."""
+    return sorted(
+        set(
+            recognition.company.trainers.exclude(user__email="").values_list(
+                "user__email", flat=True
+            )
+        )
     )

@@ -9,9 +9,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from stagekans.core.forms import apply_service_errors
+from stagekans.core.keyset import keyset_page
+from stagekans.jobs import selectors as jobs_selectors
 from stagekans.register import selectors, services
 from stagekans.register.forms import (
     ConditionsForm,
@@ -20,7 +23,8 @@ from stagekans.register.forms import (
     RevocationRejectForm,
     RevocationRequestForm,
 )
-from stagekans.register.importer import import_register
+from stagekans.register.hooks import revocation_effects
+from stagekans.register.importer import IMPORT_JOB, import_register
 from stagekans.register.models import RevocationRequest, RevocationState
 from stagekans.register.workflow import (
     RECOGNITION_CONDITIONS,
@@ -36,16 +40,17 @@ def recognition_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in RecognitionStatus.values:
         recognitions = recognitions.filter(status=status)
-    page = Paginator(recognitions, 25).get_page(request.GET.get("page"))
+    # Keyset pagination over an index on (company name, id): a deep page costs what page 1 does.
+    page = keyset_page(
+        recognitions,
+        ordering=selectors.RECOGNITION_LIST_ORDER,
+        params=request.GET,
+        extra={"status": status},
+    )
     return render(
         request,
         "register/recognition_list.html",
-        {
-            "page_obj": page,
-            "status": status,
-            "statuses": RecognitionStatus.choices,
-            "query_string": f"status={status}" if status else "",
-        },
+        {"page_obj": page, "status": status, "statuses": RecognitionStatus.choices},
     )
 
 
@@ -163,9 +168,32 @@ def _pending_or_404(request: HttpRequest, pk: int) -> RevocationRequest:
 
 @login_required
 @permission_required("register.approve_revocation", raise_exception=True)
+def revocation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before the second adviser approves: what the revocation will do, then one button."""
+    revocation = _pending_or_404(request, pk)
+    recognition = revocation.recognition
+    return render(
+        request,
+        "register/revocation_confirm.html",
+        {
+            "revocation": revocation,
+            "recognition": recognition,
+            "effects": revocation_effects(recognition=recognition, revocation=revocation),
+            "mail_recipients": len(selectors.revocation_mail_recipients(recognition)),
+            "own_proposal": revocation.requested_by_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@permission_required("register.approve_revocation", raise_exception=True)
 @require_POST
 def revocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     revocation = _pending_or_404(request, pk)
+    if request.POST.get("bevestigd") != "1":
+        # Never one click: approval only from the confirmation page that shows the effects.
+        return redirect("register:revocation_confirm", pk=revocation.pk)
+    recipients = len(selectors.revocation_mail_recipients(revocation.recognition))
     try:
         services.approve_revocation(acting_user=request.user, revocation=revocation)
     except (PermissionDenied, ValidationError, TransitionNotAllowed) as error:
@@ -174,11 +202,26 @@ def revocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _(
-                "De erkenning is ingetrokken: de vacatures voor deze kwalificatie zijn "
-                "ingetrokken en het leerbedrijf krijgt een e-mail met de redenen."
-            ),
+            _("De erkenning is ingetrokken; de gevolgen hieronder zijn doorgevoerd."),
         )
+        if recipients:
+            messages.success(
+                request,
+                ngettext(
+                    "E-mail met de redenen verzonden naar het leerbedrijf (%(n)d adres).",
+                    "E-mail met de redenen verzonden naar het leerbedrijf (%(n)d adressen).",
+                    recipients,
+                )
+                % {"n": recipients},
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Let op: het leerbedrijf heeft geen e-mailadres in Stagekans, dus er is geen "
+                    "e-mail verzonden. Stuur het besluit per post of neem telefonisch contact op."
+                ),
+            )
     return redirect("register:recognition_detail", pk=revocation.recognition_id)
 
 
@@ -232,7 +275,7 @@ def revocation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("register.manage_recognitions", raise_exception=True)
 def register_import(request: HttpRequest) -> HttpResponse:
-    """Upload a register CSV: validated completely, written all or nothing."""
+    """Upload a register CSV: validated completely; written in chunks with progress."""
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     status = 200
@@ -240,7 +283,10 @@ def register_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             source = str(getattr(request.FILES.get("file"), "name", "") or "upload.csv")
             report = import_register(
-                acting_user=request.user, text=form.cleaned_data["file"], source=source
+                acting_user=request.user,
+                text=form.cleaned_data["file"],
+                source=source,
+                resume=jobs_selectors.resumable(IMPORT_JOB, source[:100]),
             )
             if report.ok:
                 messages.success(request, report.summary())
@@ -248,4 +294,5 @@ def register_import(request: HttpRequest) -> HttpResponse:
                 status = 400
         else:
             status = 400
-    return render(request, "register/import.html", {"form": form, "report": report}, status=status)
+    context = {"form": form, "report": report, "job": jobs_selectors.latest(IMPORT_JOB)}
+    return render(request, "register/import.html", context, status=status)
