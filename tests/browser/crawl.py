@@ -174,9 +174,16 @@ def login(page: Any, username: str, password: str) -> None:
 
 
 def main(argv: list[str]) -> int:  # pragma: no cover - manual use
+    import os
+
+    import django
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stagekans.settings.dev")
+    # the second-step code is read from the database while Playwright runs its event loop
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    django.setup()  # for the second-step code of demo users
     base, username, password = [*argv, None, None][:3]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])

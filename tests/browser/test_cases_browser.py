@@ -107,7 +107,10 @@ def test_investigation_to_revocation_in_the_browser(page, axe):
     axe.assert_no_violations(page)
     qualification = RevocationRequest.objects.get().recognition.qualification
     page.get_by_role("link", name=re.compile(qualification.title)).click()
-    page.get_by_role("button", name="Intrekking goedkeuren (tweede adviseur)").click()
+    page.get_by_role("link", name="Intrekking beoordelen en goedkeuren (tweede adviseur)").click()
+    assert "Wat de intrekking doet" in page.content()
+    axe.assert_no_violations(page)
+    page.get_by_role("button", name="Ja, erkenning intrekken").click()
     assert "De erkenning is ingetrokken" in page.content()
 
     # The vacancies are gone from the public search.

@@ -67,6 +67,7 @@ def test_anonymous_report_code_and_reply(page, axe, text, browser, live_server):
     page.get_by_label("Ik wil steun of advies").check()
     page.get_by_label("Je e-mailadres").fill("melder@example.nl")
     page.get_by_role("button", name="Melding versturen").click()
+    page.wait_for_url(re.compile(r"/meldpunt/ontvangen/$"))
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text() == "Dank je wel, je melding is ontvangen"
     code = page.get_by_test_id("receipt-code").inner_text().strip()

@@ -56,7 +56,10 @@ def test_four_eyes_revocation_in_the_browser(page, axe):
     page.goto("/erkenningen/intrekkingen/")
     axe.assert_no_violations(page)
     page.get_by_role("link", name=re.compile(recognition.qualification.title)).click()
-    page.get_by_role("button", name="Intrekking goedkeuren (tweede adviseur)").click()
+    page.get_by_role("link", name="Intrekking beoordelen en goedkeuren (tweede adviseur)").click()
+    assert "Wat de intrekking doet" in page.content()
+    axe.assert_no_violations(page)
+    page.get_by_role("button", name="Ja, erkenning intrekken").click()
     assert "De erkenning is ingetrokken" in page.content()
     assert RevocationRequest.objects.get().state == "approved"
     page.goto("/erkenningen/herbeoordeling/")

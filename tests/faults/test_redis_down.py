@@ -1,9 +1,9 @@
 """Redis (cache and broker) stops: the anonymous intake must stay up and no report may be lost.
 
-Expected behaviour (issue 10, finding 6): with the cache down the meldpunt limiter degrades
-(a database-backed counter, or failing open with an alert) and the intake accepts the report;
-the confirmation mail waits in the outbox until the broker is back. Readiness reports the cache
-and broker down; liveness stays up.
+Issue 10, finding 6: with the cache down the meldpunt limiter degrades (a database-backed
+counter) and the intake accepts the report; the confirmation mail waits in the outbox until the
+broker is back. (Before that fix the intake answered 500 and the report was lost.) Readiness
+reports the cache and broker down; liveness stays up.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ class Role(StrEnum):
     COMPANY_TRAINER = "company_trainer"
     SBB_ADVISOR = "sbb_advisor"
     SBB_INVESTIGATOR = "sbb_investigator"
+    SBB_TEAM_LEAD = "sbb_team_lead"
     MELDPUNT = "meldpunt"
     ANALYST = "analyst"
     ADMIN = "admin"
@@ -129,6 +130,26 @@ ROLES: dict[Role, RoleDefinition] = {
             "register.propose_revocation",
             "cases.view_case",
             "cases.investigate_case",
+            # The team's queue of unassigned cases (e.g. a report the meldpunt forwarded):
+            # every investigator sees it and picks a case up, which assigns it to them.
+            "cases.pick_up_case",
+            "stagemarkt.view_vacancy",
+            "stagemarkt.view_companyprofile",
+        ),
+    ),
+    Role.SBB_TEAM_LEAD: RoleDefinition(
+        "Teamleider onderzoek (SBB)",
+        "Leidt het onderzoeksteam: ziet alle zaken van het team, wijst ze toe en onderzoekt zelf.",
+        (
+            "companies.view_company",
+            "companies.view_all_companies",
+            "companies.view_location",
+            "register.view_recognition",
+            "register.propose_revocation",
+            "cases.view_case",
+            "cases.investigate_case",
+            "cases.pick_up_case",
+            "cases.view_team_cases",
             "stagemarkt.view_vacancy",
             "stagemarkt.view_companyprofile",
         ),
@@ -171,6 +192,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "accounts.unlock_login",
             "auth.view_group",
             "audit.view_auditlog",
+            "notifications.view_outboxmessage",
             "education.view_school",
             "education.add_school",
             "education.change_school",

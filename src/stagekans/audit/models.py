@@ -34,6 +34,9 @@ class AuditEvent(models.TextChoices):
     QUALIFICATION_CREATED = "qualification.created", _("Kwalificatie aangemaakt")
     QUALIFICATION_UPDATED = "qualification.updated", _("Kwalificatie gewijzigd")
     PROGRAMME_CREATED = "programme.created", _("Opleiding aangemaakt")
+    POSTCODE_AREAS_LOADED = "geo.postcode_areas_loaded", _("Postcodegebieden geladen")
+    OUTBOX_MESSAGE_VIEWED = "notifications.outbox_viewed", _("Uitgaande e-mail ingezien")
+    COMPANY_CONTACT_UPDATED = "company.contact_updated", _("Contactgegevens leerbedrijf gewijzigd")
     STUDENT_CREATED = "student.created", _("Student ingeschreven")
     STUDENT_UPDATED = "student.updated", _("Student gewijzigd")
     STUDENT_VIEWED = "student.viewed", _("Studentgegevens ingezien")
@@ -78,6 +81,7 @@ class AuditEvent(models.TextChoices):
     CASE_VIEWED = "case.viewed", _("Onderzoekszaak ingezien")
     CASE_STATUS_CHANGED = "case.status_changed", _("Status van onderzoekszaak gewijzigd")
     CASE_ASSIGNED = "case.assigned", _("Onderzoekszaak toegewezen")
+    CASE_PICKED_UP = "case.picked_up", _("Onderzoekszaak opgepakt uit de teamwachtrij")
     CASE_SCHOOL_SELECTED = "case.school_selected", _("School aan onderzoekszaak gekoppeld")
     CASE_HEARING_REQUESTED = "case.hearing_requested", _("Hoor en wederhoor gevraagd")
     CASE_HEARING_DEADLINE_EXTENDED = (

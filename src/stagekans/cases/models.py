@@ -101,6 +101,10 @@ class Case(models.Model):
         permissions = [
             ("investigate_case", _("Mag toegewezen onderzoekszaken behandelen")),
             ("view_team_cases", _("Mag alle onderzoekszaken van het team inzien en toewijzen")),
+            (
+                "pick_up_case",
+                _("Mag niet-toegewezen onderzoekszaken van het team inzien en oppakken"),
+            ),
             ("respond_to_hearing", _("Mag namens bedrijf of school reageren op hoor en wederhoor")),
         ]
 

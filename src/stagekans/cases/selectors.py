@@ -1,8 +1,9 @@
 """Reads for investigation cases, each scoped to what the user may see.
 
-SBB investigators see the cases assigned to them; `cases.view_team_cases` (a team lead) sees
-all. A company trainer or school staff member sees only the hearing requests to their own
-company or school — with the anonymised summary, never a reporter's identity.
+SBB investigators see the cases assigned to them and the team's queue of unassigned cases
+(`cases.pick_up_case`); `cases.view_team_cases` (the role "Teamleider onderzoek") sees all.
+A company trainer or school staff member sees only the hearing requests to their own company
+or school — with the anonymised summary, never a reporter's identity.
 """
 
 from __future__ import annotations
@@ -29,34 +30,59 @@ from stagekans.cases.models import (
     Party,
 )
 from stagekans.cases.workflow import OPEN_STATUSES, CaseStatus
+from stagekans.core.anonymity import Identity
 from stagekans.core.workdays import add_working_days
 
 DUE_WITHIN_WORKING_DAYS = 3
+# A case nobody has picked up yet (a forwarded report, a signal) waits at most this long.
+PICK_UP_WORKING_DAYS = 5
 
 
 def reporters_of(case: Case) -> QuerySet[CaseReporter]:
     return CaseReporter.objects.filter(case=case).order_by("id")
 
 
-def identifying_values(case: Case) -> list[str]:
-    """Names (parts of 3+ letters), e-mail addresses and phone numbers of consenting reporters:
-    text for the company or the school must contain none of them."""
-    values: list[str] = []
-    for reporter in reporters_of(case):
-        values += [reporter.email, reporter.phone]
-        values += [part for part in reporter.name.split() if len(part) >= 3]
-    return [v for v in values if v]
+def reporter_identities(case: Case) -> list[Identity]:
+    """Names, e-mail addresses and phone numbers of consenting reporters: text for the company
+    or the school must contain none of them (stagekans.core.anonymity matches them)."""
+    return [
+        Identity(
+            names=tuple(v for v in [r.name] if v),
+            emails=tuple(v for v in [r.email] if v),
+            phones=tuple(v for v in [r.phone] if v),
+        )
+        for r in reporters_of(case)
+    ]
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
+    """A team lead sees every case; an investigator the cases assigned to them and, with
+    `cases.pick_up_case`, the team's open cases nobody has picked up yet."""
     qs = Case.objects.select_related("company", "assigned_to", "school")
     if not user.is_authenticated:
         return qs.none()
     if user.has_perm("cases.view_team_cases"):
         return qs
-    if user.has_perm("cases.investigate_case"):
-        return qs.filter(assigned_to=user)
-    return qs.none()
+    if not user.has_perm("cases.investigate_case"):
+        return qs.none()
+    scope = Q(assigned_to=user)
+    if user.has_perm("cases.pick_up_case"):
+        scope |= Q(assigned_to__isnull=True, status__in=OPEN_STATUSES)
+    return qs.filter(scope)
+
+
+def may_see_unassigned(user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and (user.has_perm("cases.pick_up_case") or user.has_perm("cases.view_team_cases"))
+    )
+
+
+def pick_up_deadline(case: Case) -> dt.date:
+    """The service level for an unassigned case: picked up within PICK_UP_WORKING_DAYS
+    working days after it was opened (Dutch working days, holidays respected)."""
+    opened = timezone.localdate(case.created_at) if case.created_at else timezone.localdate()
+    return add_working_days(opened, PICK_UP_WORKING_DAYS)
 
 
 def _with_next_deadline(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -72,7 +98,11 @@ def work_queue(user: Any, view: str = "assigned", today: dt.date | None = None) 
     today = today or timezone.localdate()
     visible = cases_visible_to(user).filter(status__in=OPEN_STATUSES)
     if view == "unassigned":
-        return _with_next_deadline(visible.filter(assigned_to__isnull=True)).order_by("created_at")
+        if not may_see_unassigned(user):
+            return visible.none()
+        return _with_next_deadline(visible.filter(assigned_to__isnull=True)).order_by(
+            "created_at", "pk"
+        )
     mine = visible.filter(assigned_to=user) if user.is_authenticated else visible.none()
     mine = _with_next_deadline(mine)
     if view == "due":
@@ -87,7 +117,10 @@ def work_queue(user: Any, view: str = "assigned", today: dt.date | None = None) 
 
 
 def queue_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
-    return {view: work_queue(user, view, today).count() for view in ("assigned", "due", "overdue")}
+    views = ["assigned", "due", "overdue"]
+    if may_see_unassigned(user):
+        views.append("unassigned")
+    return {view: work_queue(user, view, today).count() for view in views}
 
 
 def schools_concerned(case: Case) -> set[int]:
@@ -263,8 +296,51 @@ def timeline(case: Case) -> list[TimelineEntry]:
         .exclude(event_type=AuditEvent.CASE_STATUS_CHANGED.value)
         .select_related("actor")
     ):
+        kind = "view" if entry.event_type == AuditEvent.CASE_VIEWED.value else "audit"
         entries.append(
-            TimelineEntry(entry.at, "audit", str(entry.event_label), "", _actor_name(entry.actor))
+            TimelineEntry(entry.at, kind, str(entry.event_label), "", _actor_name(entry.actor))
         )
     entries.sort(key=lambda e: e.at)
-    return entries
+    return fold_views(entries)
+
+
+def fold_views(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Fold each run of views by one person, uninterrupted by anything else that happened,
+    into one line ("12× ingezien door …"). Only the display folds: every view keeps its own
+    audit row."""
+    folded: list[TimelineEntry] = []
+    run: list[TimelineEntry] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        if len(run) == 1:
+            folded.append(run[0])
+        else:
+            first, last = run[0], run[-1]
+            folded.append(
+                TimelineEntry(
+                    first.at,
+                    "views",
+                    _("%(n)d× ingezien door %(actor)s") % {"n": len(run), "actor": first.actor},
+                    _("van %(first)s tot en met %(last)s")
+                    % {
+                        "first": timezone.localtime(first.at).strftime("%d-%m-%Y %H:%M"),
+                        "last": timezone.localtime(last.at).strftime("%d-%m-%Y %H:%M"),
+                    },
+                    first.actor,
+                )
+            )
+        run.clear()
+
+    for entry in entries:
+        if entry.kind == "view" and (not run or run[0].actor == entry.actor):
+            run.append(entry)
+            continue
+        flush()
+        if entry.kind == "view":
+            run.append(entry)
+        else:
+            folded.append(entry)
+    flush()
+    return folded

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/stap/", views.step, name="step"),
     path("<int:pk>/toewijzen/", views.assign, name="assign"),
+    path("<int:pk>/oppakken/", views.pick_up, name="pick_up"),
     path("<int:pk>/horen/", views.hearing, name="hearing"),
     path("<int:pk>/horen/verlengen/", views.extend, name="extend"),
     path("<int:pk>/horen/student/", views.student_response, name="student_response"),

@@ -85,13 +85,14 @@ def _error_text(error: Exception) -> str:
 @sbb_required
 def queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    team_queue = selectors.may_see_unassigned(user)
     view = request.GET.get("weergave", "assigned")
-    if view not in QUEUE_VIEWS or (
-        view == "unassigned" and not user.has_perm("cases.view_team_cases")
-    ):
+    if view not in QUEUE_VIEWS or (view == "unassigned" and not team_queue):
         view = "assigned"
     today = timezone.localdate()
     page = Paginator(selectors.work_queue(user, view, today), 25).get_page(request.GET.get("page"))
+    for case in page:
+        case.pick_up_by = selectors.pick_up_deadline(case)  # type: ignore[attr-defined]
     return render(
         request,
         "cases/queue.html",
@@ -101,8 +102,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "views": [
                 (key, label)
                 for key, label in QUEUE_VIEWS.items()
-                if key != "unassigned" or user.has_perm("cases.view_team_cases")
+                if key != "unassigned" or team_queue
             ],
+            "can_pick_up": team_queue and user.has_perm("cases.investigate_case"),
             "counts": selectors.queue_counts(user, today),
             "today": today,
             "query_string": f"weergave={view}",
@@ -162,6 +164,11 @@ def _detail(request: HttpRequest, case: Case, status: int = 200, **forms: Any) -
         "revocations": selectors.revocations_of(case),
         "timeline": selectors.timeline(case),
         "today": timezone.localdate(),
+        "pick_up_by": selectors.pick_up_deadline(case) if case.assigned_to_id is None else None,
+        "can_pick_up": case.assigned_to_id is None
+        and case.status != CaseStatus.CLOSED
+        and selectors.may_see_unassigned(request.user)
+        and request.user.has_perm("cases.investigate_case"),
         "hearing_form": forms.get("hearing_form")
         or HearingForm(schools=schools, reporters=reporters),
         "extend_form": forms.get("extend_form") or ExtendForm(hearings=_open_hearings(case)),
@@ -222,6 +229,21 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
     except (CaseWorkflowError, PermissionDenied) as error:
         return _refused(request, case, error)
     return _done(request, case, _("De status van de zaak is bijgewerkt."))
+
+
+@sbb_required
+@require_POST
+def pick_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a case from the team's queue of unassigned cases."""
+    case = _case(request, pk)
+    try:
+        services.pick_up_case(acting_user=request.user, case=case)
+    except (ValidationError, CaseWorkflowError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+        if selectors.cases_visible_to(request.user).filter(pk=case.pk).exists():
+            return redirect("cases:detail", pk=case.pk)
+        return redirect("cases:queue")
+    return _done(request, case, _("U heeft de zaak opgepakt; hij staat nu op uw naam."))
 
 
 @sbb_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -28,8 +29,18 @@ from stagekans.notifications.services import Mail, enqueue_mails
 REMINDER_AFTER = dt.timedelta(days=14)
 
 
+_PK_PLACEHOLDER = 987654321
+
+
 def _link(delivery_pk: int) -> str:
-    return settings.SITE_URL + reverse("informatiepakket:delivery_detail", args=[delivery_pk])
+    """The delivery's page; `reverse` once per process, not once per delivery."""
+    template = _link_template()
+    return template.replace(str(_PK_PLACEHOLDER), str(delivery_pk))
+
+
+@functools.cache
+def _link_template() -> str:
+    return settings.SITE_URL + reverse("informatiepakket:delivery_detail", args=[_PK_PLACEHOLDER])
 
 
 def _delivery_mails(

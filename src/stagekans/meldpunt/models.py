@@ -67,6 +67,18 @@ class Report(models.Model):
         help_text=_("Openbaar nummer; het geheime deel van de ontvangstcode staat nergens."),
     )
     receipt_code_hash = models.CharField(_("hash van de ontvangstcode"), max_length=200, blank=True)
+    submission_token_hash = models.CharField(
+        _("hash van het verzendtoken"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_(
+            "Eenmalig token van het formulier: een tweede verzending van hetzelfde formulier "
+            "maakt geen tweede melding."
+        ),
+    )
     reporter_role = models.CharField(_("melder"), max_length=20, choices=ReporterRole.choices)
     reporter_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

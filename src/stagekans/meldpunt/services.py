@@ -8,6 +8,7 @@ after a crash or restart, or none of it and the reporter is told to try again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 from stagekans.cases import services as case_services
+from stagekans.core.anonymity import find_identity, refusal
 from stagekans.core.append_only import erase_free_text
 from stagekans.core.storage import private_storage
 from stagekans.core.workdays import add_working_days
@@ -72,6 +74,21 @@ class ContactDetails:
 class SubmittedReport:
     report: Report
     receipt_code: str | None  # shown once to an anonymous reporter, never stored
+
+
+class DuplicateSubmission(Exception):
+    """The same form (one submission token) was sent before: no second report, no second code."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        super().__init__(report.reference)
+
+
+def submission_token_hash(token: str) -> str | None:
+    token = (token or "").strip()
+    if not token:
+        return None
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def reply_due_on(received_at: dt.datetime) -> dt.date:
@@ -196,13 +213,24 @@ def submit_report(
     contact: ContactDetails | None = None,
     on_behalf_of: Any = None,
     attachments: Sequence[Any] = (),
+    submission_token: str = "",
 ) -> SubmittedReport:
     """Accept a report. `acting_user` is the logged-in reporter, or None for an anonymous one.
 
     An anonymous reporter gets a receipt code (returned once, only its hash is stored); a
     logged-in reporter follows the report from "Mijn meldingen". Raises ValidationError with
     Dutch messages per field; then nothing is stored.
+
+    `submission_token` is the form's one-time token: a second submission with the same token
+    (refresh, double click, two tabs racing) raises DuplicateSubmission with the first report,
+    and creates nothing — no second report and no second receipt code. A unique constraint
+    decides the race, so it holds across processes.
     """
+    token_hash = submission_token_hash(submission_token)
+    if token_hash is not None:
+        earlier = Report.objects.filter(submission_token_hash=token_hash).first()
+        if earlier is not None:
+            raise DuplicateSubmission(earlier)
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     contact = contact or ContactDetails()
     contact = ContactDetails(
@@ -254,6 +282,7 @@ def submit_report(
             report = Report(
                 reference=_new_report_reference(),
                 receipt_code_hash=receipt.hash_secret(secret) if secret else "",
+                submission_token_hash=token_hash,
                 reporter_role=reporter_role,
                 reporter_user=user,
                 on_behalf_of=on_behalf_of,
@@ -308,6 +337,17 @@ def submit_report(
                     body=_confirmation_body(report),
                     dedup_key=f"meldpunt:confirm:{report.reference}",
                 )
+    except IntegrityError:
+        for name in stored_files:
+            private_storage().delete(name)
+        earlier = (
+            Report.objects.filter(submission_token_hash=token_hash).first()
+            if token_hash is not None
+            else None
+        )
+        if earlier is not None:  # lost the race against the same form sent a moment earlier
+            raise DuplicateSubmission(earlier) from None
+        raise
     except BaseException:
         for name in stored_files:
             private_storage().delete(name)
@@ -434,17 +474,9 @@ def forward_to_sbb(*, acting_user: Any, report: Report, summary: str, note: str 
     identity = selectors.identity_for_sbb(locked)
     # The summary is what the company and the school will read in a hearing; consent covers
     # SBB only, so it must never name the reporter (the identity travels apart, with consent).
-    for value in selectors.identifying_values(locked):
-        if value and value.lower() in summary.lower():
-            raise ValidationError(
-                {
-                    "summary": _(
-                        "Samenvatting: het leerbedrijf en de school lezen deze samenvatting. "
-                        "Haal naam en contactgegevens van de melder eruit; die gaan alleen met "
-                        "toestemming, en apart, naar SBB."
-                    )
-                }
-            )
+    hit = find_identity(summary, [selectors.reporter_identity(locked)])
+    if hit is not None:
+        raise ValidationError({"summary": refusal(hit, _("Samenvatting"))})
     case = case_services.open_case_from_reports(
         acting_user=acting_user,
         reports=[locked],

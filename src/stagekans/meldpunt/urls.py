@@ -5,11 +5,17 @@ from stagekans.meldpunt import views
 app_name = "meldpunt"
 urlpatterns = [
     path("", views.report, name="report"),
+    path("ontvangen/", views.received, name="received"),
     path("volgen/", views.follow, name="follow"),
     path("volgen/melding/", views.follow_report, name="follow_report"),
     path("volgen/stoppen/", views.follow_stop, name="follow_stop"),
     path("mijn-meldingen/", views.own_reports, name="own_reports"),
     path("mijn-meldingen/<str:reference>/", views.own_report, name="own_report"),
+    path(
+        "mijn-meldingen/<str:reference>/bijlagen/<int:pk>/",
+        views.own_report_attachment,
+        name="own_report_attachment",
+    ),
     path("werkvoorraad/", views.queue, name="queue"),
     path("meldingen/<str:reference>/", views.report_detail, name="report_detail"),
     path("meldingen/<str:reference>/status/", views.report_transition, name="report_transition"),

@@ -4,6 +4,9 @@ messages and statistics. Views convert requests; the rules live in services and 
 from __future__ import annotations
 
 import csv
+import hashlib
+import re
+import secrets
 import time
 from typing import Any
 
@@ -16,6 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from stagekans.core.forms import apply_service_errors
@@ -36,6 +40,10 @@ INTAKE_LIMIT = ratelimit.INTAKE_ACCEPTED.limit
 CODE_LIMIT = ratelimit.CODE_PER_CLIENT.limit
 FOLLOW_SESSION_KEY = "meldpunt_follow"
 FOLLOW_SECONDS = 30 * 60
+RECEIVED_SESSION_KEY = "meldpunt_received"
+# The same report sent again from the same browser within this time counts as a resend.
+RESEND_WINDOW_SECONDS = 60 * 60
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def _too_many(request: HttpRequest, limit: ratelimit.Limit) -> HttpResponse:
@@ -55,7 +63,26 @@ def _intake_limits(request: HttpRequest, user: Any) -> tuple[ratelimit.Limit, st
 # --- intake -----------------------------------------------------------------------------------
 
 
+def _new_submission_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _submission_token(request: HttpRequest) -> str | None:
+    token = request.POST.get("submission_token", "")
+    return token if SUBMISSION_TOKEN.fullmatch(token) else None
+
+
+def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, "meldpunt/report_form.html", context, status=status)
+
+
 def report(request: HttpRequest) -> HttpResponse:
+    """The intake form: post/redirect/get with a one-time submission token.
+
+    The form carries a fresh token; the service refuses a second report with the same token,
+    so a refresh, a double click or the back button never creates a second report (nor a
+    second receipt code). The confirmation is a separate page (`received`).
+    """
     user: Any = request.user
     students = students_visible_to(user) if user.is_authenticated else None
     query = request.POST.get("company_search", "") if request.method == "POST" else ""
@@ -72,10 +99,12 @@ def report(request: HttpRequest) -> HttpResponse:
         companies=companies,
     )
     if request.method != "POST":
-        return render(request, "meldpunt/report_form.html", {"form": form})
+        return _form_page(request, {"form": form, "submission_token": _new_submission_token()})
+    token = _submission_token(request)
+    context: dict[str, Any] = {"form": form, "submission_token": token or _new_submission_token()}
     if "zoek_bedrijf" in request.POST:
         form.errors.clear()  # only searching: show the results, no validation yet
-        return render(request, "meldpunt/report_form.html", {"form": form, "searched": True})
+        return _form_page(request, {**context, "searched": True})
     accepted_limit, key = _intake_limits(request, user)
     # Every submission counts against the (large) attempts limit, which only protects the
     # server; only accepted reports count against the per-client limit (finding 7).
@@ -83,7 +112,19 @@ def report(request: HttpRequest) -> HttpResponse:
         return _too_many(request, ratelimit.INTAKE_ATTEMPTS)
     if ratelimit.count(accepted_limit, key) >= accepted_limit.limit:
         return _too_many(request, accepted_limit)
-    if form.is_valid():
+    if form.is_valid() and token is None:
+        form.add_error(
+            None,
+            _(
+                "Het formulier was verlopen of onvolledig. Er is nog niets verstuurd; controleer "
+                "je gegevens en klik nogmaals op 'Melding versturen'."
+            ),
+        )
+    elif form.is_valid() and _same_as_last_sent(request, form.cleaned_data, chosen_company):
+        # Back to the form (a fresh page, so a fresh token) and the same report sent again:
+        # it was received already. Nothing new; the confirmation says so.
+        return _see_other("meldpunt:received")
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             submitted = services.submit_report(
@@ -107,7 +148,17 @@ def report(request: HttpRequest) -> HttpResponse:
                 ),
                 on_behalf_of=data.get("on_behalf_of"),
                 attachments=data["attachments"],
+                submission_token=token or "",
             )
+        except services.DuplicateSubmission as duplicate:
+            # The same form again: nothing new. The first submission's confirmation (if it was
+            # this browser's) stays in the session; another browser learns nothing about it.
+            earlier = request.session.get(RECEIVED_SESSION_KEY)
+            if not isinstance(earlier, dict) or earlier.get("reference") != (
+                duplicate.report.reference
+            ):
+                request.session.pop(RECEIVED_SESSION_KEY, None)
+            return _see_other("meldpunt:received")
         except ValidationError as error:
             apply_service_errors(form, error)
         except DatabaseError:
@@ -115,18 +166,69 @@ def report(request: HttpRequest) -> HttpResponse:
             return render(request, "meldpunt/unavailable.html", status=503)
         else:
             ratelimit.increment(accepted_limit, key)
-            # Rendered, not redirected: the receipt code is shown once and never stored.
-            return render(
-                request,
-                "meldpunt/report_received.html",
-                {
-                    "report": submitted.report,
-                    "receipt_code": submitted.receipt_code,
-                    "mailed": bool(selectors.reporter_email(submitted.report)),
-                },
-                status=201,
-            )
-    return render(request, "meldpunt/report_form.html", {"form": form}, status=400)
+            # The receipt code waits in the session for exactly one view of the confirmation
+            # page (then it is removed): never in a URL, never in the database.
+            request.session[RECEIVED_SESSION_KEY] = {
+                "reference": submitted.report.reference,
+                "code": submitted.receipt_code,
+                "mailed": bool(selectors.reporter_email(submitted.report)),
+                "fingerprint": _fingerprint(data, chosen_company),
+                "sent_at": time.time(),
+            }
+            return _see_other("meldpunt:received")
+    return _form_page(request, context, status=400)
+
+
+def _fingerprint(data: dict[str, Any], company: Any) -> str:
+    """A hash of what makes a report this report (no content is kept in the session)."""
+    parts = [
+        str(data.get("reporter_role", "")),
+        " ".join(str(data.get("what_happened", "")).split()),
+        str(data.get("occurred_on", "")),
+        ",".join(sorted(str(g) for g in data.get("grounds", []))),
+        str(company.pk) if company is not None else str(data.get("company_name", "")).strip(),
+        str(getattr(data.get("on_behalf_of"), "pk", "")),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _same_as_last_sent(request: HttpRequest, data: dict[str, Any], company: Any) -> bool:
+    last = request.session.get(RECEIVED_SESSION_KEY)
+    return (
+        isinstance(last, dict)
+        and last.get("fingerprint") == _fingerprint(data, company)
+        and time.time() - float(last.get("sent_at", 0)) < RESEND_WINDOW_SECONDS
+    )
+
+
+def _see_other(name: str) -> HttpResponse:
+    response = redirect(name)
+    response.status_code = 303  # "see other": the browser GETs the page, a refresh re-GETs it
+    return response
+
+
+@never_cache
+def received(request: HttpRequest) -> HttpResponse:
+    """The confirmation after a report: its number, the reply date and — the first time this
+    page is shown after sending, and only then — the anonymous reporter's receipt code."""
+    stored = request.session.get(RECEIVED_SESSION_KEY)
+    data: dict[str, Any] = stored if isinstance(stored, dict) else {}
+    found = Report.objects.filter(reference=data["reference"]).first() if data else None
+    if found is None:
+        return render(request, "meldpunt/report_received.html", {"report": None})
+    code = data.get("code")
+    if code:
+        request.session[RECEIVED_SESSION_KEY] = {**data, "code": None, "code_shown": True}
+    return render(
+        request,
+        "meldpunt/report_received.html",
+        {
+            "report": found,
+            "receipt_code": code,
+            "code_shown_before": data.get("code_shown", False),
+            "mailed": data.get("mailed", False),
+        },
+    )
 
 
 # --- follow-up by receipt code ----------------------------------------------------------------
@@ -224,6 +326,11 @@ def _reporter_page(request: HttpRequest, found: Report, post_url_name: str) -> H
             "report": found,
             "history": found.history.order_by("at", "id"),
             "thread": found.messages.order_by("created_at", "id"),
+            "grounds": [g.get_ground_display() for g in found.grounds.all()],
+            "attachments": found.attachments.order_by("id"),
+            # Files open only for the logged-in reporter (a permission-checked view); someone
+            # who follows with a receipt code sees that they are there.
+            "attachment_links": post_url_name == "meldpunt:own_report",
             "form": form,
             "closed": found.status == ReportStatus.CLOSED,
             "followed_by_code": post_url_name == "meldpunt:follow_report",
@@ -247,6 +354,22 @@ def own_reports(request: HttpRequest) -> HttpResponse:
 def own_report(request: HttpRequest, reference: str) -> HttpResponse:
     found = get_object_or_404(selectors.own_reports(request.user), reference=reference)
     return _reporter_page(request, found, post_url_name="meldpunt:own_report")
+
+
+@login_required
+@permission_required("meldpunt.view_own_reports", raise_exception=True)
+def own_report_attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """A file the reporter attached, for that reporter only (anyone else: 404)."""
+    found = get_object_or_404(selectors.own_reports(request.user), reference=reference)
+    attachment = get_object_or_404(found.attachments, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=str(attachment.file.name).rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- meldpunt staff -----------------------------------------------------------------------------

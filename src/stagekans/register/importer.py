@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -223,6 +224,8 @@ def _validate_rows(
     if missing:
         return []
 
+    sectors, size_classes = frozenset(Sector.values), frozenset(SizeClass.values)
+    pool: dict[str, str] = {}
     # Reference tables are small (a few thousand rows): load them once instead of per row.
     qualifications = set(Qualification.objects.values_list("crebo", flat=True))
     known_pc4 = set(PostcodeArea.objects.values_list("pc4", flat=True))
@@ -245,8 +248,11 @@ def _validate_rows(
         for column in COLUMNS:
             if column != "valid_from" and not value[column]:
                 err(column, _("Dit veld is verplicht."))
-        kvk = normalise_kvk(value["kvk_number"])
-        if value["kvk_number"]:
+        kvk = value["kvk_number"]
+        if _EIGHT_DIGITS.match(kvk) and kvk != "00000000":
+            pass  # already valid and normal: the common case, without the general checks
+        elif kvk:
+            kvk = normalise_kvk(kvk)
             try:
                 validate_kvk(value["kvk_number"])
             except ValidationError as e:
@@ -257,22 +263,30 @@ def _validate_rows(
         for column in COLUMNS:
             if "\x00" in value[column]:
                 err(column, _("Bevat een ongeldig teken (NUL)."))
-        if value["sector"] and value["sector"] not in Sector.values:
+        if value["sector"] and value["sector"] not in sectors:
             err(
                 "sector",
                 _("Onbekende sector '%(v)s'; kies uit: %(allowed)s.")
                 % {"v": value["sector"], "allowed": ", ".join(Sector.values)},
             )
-        if value["size_class"] and value["size_class"] not in SizeClass.values:
+        if value["size_class"] and value["size_class"] not in size_classes:
             err(
                 "size_class",
                 _("Onbekende grootteklasse '%(v)s'; kies uit: %(allowed)s.")
                 % {"v": value["size_class"], "allowed": ", ".join(SizeClass.values)},
             )
-        postcode = normalise_postcode(value["postcode"])
+        postcode = value["postcode"]
+        canonical = bool(_CANONICAL_POSTCODE.match(postcode)) and postcode[5:] not in (
+            "SA",
+            "SD",
+            "SS",
+        )
+        if not canonical:
+            postcode = normalise_postcode(postcode)
         if value["postcode"]:
             try:
-                validate_postcode(value["postcode"])
+                if not canonical:
+                    validate_postcode(value["postcode"])
             except ValidationError as e:
                 err("postcode", _messages(e))
             else:
@@ -355,19 +369,20 @@ def _validate_rows(
             kvk, (value["company_name"], value["sector"], value["size_class"], line)
         )
         recognitions_seen.setdefault(key, (status, valid_from, line))
-        parsed.append(
+        shared = pool.setdefault  # one string object per distinct value: a national file
+        parsed.append(  # repeats sectors, places, streets and crebos thousands of times
             _Row(
                 line=line,
                 kvk=kvk,
                 company_name=value["company_name"],
-                sector=value["sector"],
-                size_class=value["size_class"],
-                street=value["street"],
-                house_number=value["house_number"],
+                sector=shared(value["sector"], value["sector"]),
+                size_class=shared(value["size_class"], value["size_class"]),
+                street=shared(value["street"], value["street"]),
+                house_number=shared(value["house_number"], value["house_number"]),
                 postcode=postcode,
-                place=value["place"],
-                crebo=value["crebo"],
-                status=status,
+                place=shared(value["place"], value["place"]),
+                crebo=shared(value["crebo"], value["crebo"]),
+                status=shared(status, status),
                 valid_from=valid_from,
             )
         )
@@ -378,19 +393,35 @@ def _validate_rows(
 
 
 LOOKUP_CHUNK = 10_000  # keys per IN (...) look-up (PostgreSQL allows 65,535 parameters)
+# Fast paths for values already in their normal form (nearly every row of a register export);
+# anything else goes through the general normalisation and validation.
+_EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
+_CANONICAL_POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
 
 
 def _check_against_register(rows: list[_Row], report: ImportReport) -> None:
     """Rows must not overturn a decision already in the register.
 
     Set-based: one narrow query per 10,000 KvK numbers (tuples, not model instances)."""
-    kvks = sorted({row.kvk for row in rows})
-    existing: dict[tuple[str, str], tuple[str, dt.date | None]] = {}
-    for start in range(0, len(kvks), LOOKUP_CHUNK):
-        for kvk, crebo, status, valid_from in Recognition.objects.filter(
-            company__kvk_number__in=kvks[start : start + LOOKUP_CHUNK]
-        ).values_list("company__kvk_number", "qualification__crebo", "status", "valid_from"):
-            existing[(kvk, crebo)] = (status, valid_from)
+    errors: list[RowError] = []
+    ordered = sorted(rows, key=lambda r: r.kvk)  # look up 10,000 rows' companies at a time
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        part = ordered[start : start + LOOKUP_CHUNK]
+        existing: dict[tuple[str, str], tuple[str, dt.date | None]] = {
+            (kvk, crebo): (status, valid_from)
+            for kvk, crebo, status, valid_from in Recognition.objects.filter(
+                company__kvk_number__in={row.kvk for row in part}
+            ).values_list("company__kvk_number", "qualification__crebo", "status", "valid_from")
+        }
+        _check_part(part, existing, errors)
+    report.errors.extend(sorted(errors, key=lambda e: e.row))
+
+
+def _check_part(
+    rows: list[_Row],
+    existing: dict[tuple[str, str], tuple[str, dt.date | None]],
+    errors: list[RowError],
+) -> None:
     for row in rows:
         current = existing.get((row.kvk, row.crebo))
         if current is None:
@@ -401,7 +432,7 @@ def _check_against_register(rows: list[_Row], report: ImportReport) -> None:
         if status == RecognitionStatus.RECOGNISED:
             if row.status == RecognitionStatus.RECOGNISED and row.valid_from == current_from:
                 continue
-            report.errors.append(
+            errors.append(
                 RowError(
                     row.line,
                     "recognition_status",
@@ -413,7 +444,7 @@ def _check_against_register(rows: list[_Row], report: ImportReport) -> None:
                 )
             )
         elif row.status == RecognitionStatus.RECOGNISED:
-            report.errors.append(
+            errors.append(
                 RowError(
                     row.line,
                     "recognition_status",
@@ -483,10 +514,15 @@ def _write_chunk(
     acting_user: Any,
     source: str,
     qualifications: dict[str, Qualification],
-) -> None:
+    *,
+    lock: bool = True,
+) -> bool:
     """Write one chunk set-based, inside its transaction: the same rows, audit entries,
     hand-outs and mails as `register_company`/`add_location`/`request_recognition`/
-    `grant_recognition` row by row, with a constant number of queries."""
+    `grant_recognition` row by row, with a constant number of queries.
+
+    With `lock=False` it only reads (no row locks) and returns whether the chunk has anything
+    to write, so a re-import of an unchanged register neither locks nor dirties any row."""
     reason = _("Import registerbestand %(source)s") % {"source": source}
     notes = _("Voorwaarden beoordeeld in het bronregister (import %(source)s).") % {
         "source": source
@@ -497,7 +533,9 @@ def _write_chunk(
     # Companies: new ones in one INSERT, changed ones in one UPDATE.
     companies = {
         c.kvk_number: c
-        for c in Company.objects.select_for_update().filter(kvk_number__in=kvks).order_by("pk")
+        for c in (Company.objects.select_for_update() if lock else Company.objects)
+        .filter(kvk_number__in=kvks)
+        .order_by("pk")
     }
     first_rows: dict[str, _Row] = {}
     for row in rows:
@@ -514,6 +552,8 @@ def _write_chunk(
         for kvk, row in first_rows.items()
         if kvk not in companies
     ]
+    if not lock and new_companies:
+        return True
     Company.objects.bulk_create(new_companies)
     record_many(
         actor=acting_user,
@@ -539,6 +579,8 @@ def _write_chunk(
                 setattr(company, name, value)
             changed_fields |= set(changes)
             updated.append((company, {"before": before, "after": changes}))
+    if not lock and updated:
+        return True
     if updated:
         Company.objects.bulk_update([c for c, _d in updated], sorted(changed_fields))
         record_many(actor=acting_user, event=AuditEvent.COMPANY_UPDATED, items=updated)
@@ -559,6 +601,8 @@ def _write_chunk(
         key = (companies[row.kvk].pk, row.postcode, row.house_number.casefold())
         if key not in have_locations:
             wanted.setdefault(key, row)
+    if not lock and wanted:
+        return True
     areas = _locate_many(list(wanted.values())) if wanted else {}
     new_locations = []
     for (company_id, _postcode, _number), row in wanted.items():
@@ -589,7 +633,7 @@ def _write_chunk(
     # Recognitions: request what is new (or expired/revoked), then grant what is 'recognised'.
     existing = {
         (r.company_id, r.qualification_id): r
-        for r in Recognition.objects.select_for_update()
+        for r in (Recognition.objects.select_for_update() if lock else Recognition.objects)
         .filter(company_id__in=company_ids)
         .order_by("pk")
     }
@@ -616,9 +660,19 @@ def _write_chunk(
         else:
             continue
         requested.append((recognition, row))
+    granted: list[tuple[Recognition, _Row]] = [
+        (existing[target], row)
+        for target, row in targets.items()
+        if row.status == RecognitionStatus.RECOGNISED
+        and existing[target].status == RecognitionStatus.REQUESTED
+    ]
+    if not lock:
+        return bool(requested or granted)
     Recognition.objects.bulk_create(to_create)
     if to_rerequest:
-        Recognition.objects.bulk_update(to_rerequest, ["status"])
+        Recognition.objects.filter(pk__in=[r.pk for r in to_rerequest]).update(
+            status=RecognitionStatus.REQUESTED
+        )
     RecognitionStatusChange.objects.bulk_create(
         RecognitionStatusChange(
             recognition=r, status=RecognitionStatus.REQUESTED, reason=reason, actor=actor
@@ -635,12 +689,6 @@ def _write_chunk(
     )
     report.recognitions_requested += len(requested)
 
-    granted: list[tuple[Recognition, _Row]] = [
-        (existing[target], row)
-        for target, row in targets.items()
-        if row.status == RecognitionStatus.RECOGNISED
-        and existing[target].status == RecognitionStatus.REQUESTED
-    ]
     met = {name: True for name in CONDITION_FIELDS}
     for recognition, row in granted:
         assert row.valid_from is not None  # validated: 'recognised' needs a date
@@ -648,10 +696,17 @@ def _write_chunk(
         recognition.valid_until = _add_years(row.valid_from, services.RECOGNITION_PERIOD_YEARS)
         recognition.publication_consent = met["publication_consent"]
         recognition.status = RecognitionStatus.RECOGNISED
-    if granted:
-        Recognition.objects.bulk_update(
-            [r for r, _row in granted],
-            ["valid_from", "valid_until", "publication_consent", "status"],
+    # One UPDATE per distinct start date (a register has few), not a CASE per row.
+    by_start: dict[dt.date, list[int]] = {}
+    for recognition, _row in granted:
+        assert recognition.valid_from is not None
+        by_start.setdefault(recognition.valid_from, []).append(recognition.pk)
+    for start, ids in by_start.items():
+        Recognition.objects.filter(pk__in=ids).update(
+            valid_from=start,
+            valid_until=_add_years(start, services.RECOGNITION_PERIOD_YEARS),
+            publication_consent=met["publication_consent"],
+            status=RecognitionStatus.RECOGNISED,
         )
     status_changes = RecognitionStatusChange.objects.bulk_create(
         RecognitionStatusChange(
@@ -684,6 +739,7 @@ def _write_chunk(
     )
     run_grant_handlers_in_bulk(recognitions=[r for r, _row in granted], acting_user=acting_user)
     report.recognitions_granted += len(granted)
+    return True
 
 
 def import_register(
@@ -737,7 +793,11 @@ def import_register(
     try:
         for index in range(skip, len(chunks)):
             with transaction.atomic():
-                _write_chunk(chunks[index], report, acting_user, source, qualifications)
+                # read first without row locks: an unchanged chunk writes and locks nothing
+                if _write_chunk(
+                    chunks[index], report, acting_user, source, qualifications, lock=False
+                ):
+                    _write_chunk(chunks[index], report, acting_user, source, qualifications)
                 jobs.advance(
                     job,
                     done=len(chunks[index]),

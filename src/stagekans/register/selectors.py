@@ -163,3 +163,14 @@ def public_recognitions_of(company: Company) -> QuerySet[Recognition]:
         .select_related("qualification")
         .order_by("qualification__title")
     )
+
+
+def revocation_mail_recipients(recognition: Recognition) -> list[str]:
+    """The addresses the company's revocation letter goes to (its trainers with an e-mail)."""
+    return sorted(
+        set(
+            recognition.company.trainers.exclude(user__email="").values_list(
+                "user__email", flat=True
+            )
+        )
+    )

@@ -24,6 +24,7 @@ from stagekans.register.models import (
     RevocationRequest,
     RevocationState,
 )
+from stagekans.register.selectors import revocation_mail_recipients
 from stagekans.register.workflow import (
     CONDITION_FIELDS,
     RECOGNITION_CONDITIONS,
@@ -297,11 +298,7 @@ def approve_revocation(*, acting_user: Any, revocation: RevocationRequest) -> Re
     revocation.decided_at = timezone.now()
     revocation.save(update_fields=["state", "decided_by", "decided_at"])
     run_revocation_handlers(recognition=recognition, acting_user=acting_user)
-    emails = (
-        recognition.company.trainers.exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
+    emails = revocation_mail_recipients(recognition)
     for email in emails:
         enqueue_mail(
             to=email,
@@ -322,6 +319,7 @@ def approve_revocation(*, acting_user: Any, revocation: RevocationRequest) -> Re
             "decision_reference": revocation.decision_reference,
             "requested_by": revocation.requested_by_id,
             "approved_by": acting_user.pk,
+            "mails": len(emails),
         },
     )
     return recognition

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.recognition_detail, name="recognition_detail"),
     path("<int:pk>/verlenen/", views.recognition_grant, name="recognition_grant"),
     path("<int:pk>/intrekken/", views.revocation_request, name="revocation_request"),
+    path("intrekkingen/<int:pk>/bevestigen/", views.revocation_confirm, name="revocation_confirm"),
     path("intrekkingen/<int:pk>/goedkeuren/", views.revocation_approve, name="revocation_approve"),
     path("intrekkingen/<int:pk>/afwijzen/", views.revocation_reject, name="revocation_reject"),
 ]

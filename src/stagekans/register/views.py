@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from stagekans.core.forms import apply_service_errors
@@ -22,6 +23,7 @@ from stagekans.register.forms import (
     RevocationRejectForm,
     RevocationRequestForm,
 )
+from stagekans.register.hooks import revocation_effects
 from stagekans.register.importer import IMPORT_JOB, import_register
 from stagekans.register.models import RevocationRequest, RevocationState
 from stagekans.register.workflow import (
@@ -166,9 +168,32 @@ def _pending_or_404(request: HttpRequest, pk: int) -> RevocationRequest:
 
 @login_required
 @permission_required("register.approve_revocation", raise_exception=True)
+def revocation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before the second adviser approves: what the revocation will do, then one button."""
+    revocation = _pending_or_404(request, pk)
+    recognition = revocation.recognition
+    return render(
+        request,
+        "register/revocation_confirm.html",
+        {
+            "revocation": revocation,
+            "recognition": recognition,
+            "effects": revocation_effects(recognition=recognition, revocation=revocation),
+            "mail_recipients": len(selectors.revocation_mail_recipients(recognition)),
+            "own_proposal": revocation.requested_by_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@permission_required("register.approve_revocation", raise_exception=True)
 @require_POST
 def revocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     revocation = _pending_or_404(request, pk)
+    if request.POST.get("bevestigd") != "1":
+        # Never one click: approval only from the confirmation page that shows the effects.
+        return redirect("register:revocation_confirm", pk=revocation.pk)
+    recipients = len(selectors.revocation_mail_recipients(revocation.recognition))
     try:
         services.approve_revocation(acting_user=request.user, revocation=revocation)
     except (PermissionDenied, ValidationError, TransitionNotAllowed) as error:
@@ -177,11 +202,26 @@ def revocation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _(
-                "De erkenning is ingetrokken: de vacatures voor deze kwalificatie zijn "
-                "ingetrokken en het leerbedrijf krijgt een e-mail met de redenen."
-            ),
+            _("De erkenning is ingetrokken; de gevolgen hieronder zijn doorgevoerd."),
         )
+        if recipients:
+            messages.success(
+                request,
+                ngettext(
+                    "E-mail met de redenen verzonden naar het leerbedrijf (%(n)d adres).",
+                    "E-mail met de redenen verzonden naar het leerbedrijf (%(n)d adressen).",
+                    recipients,
+                )
+                % {"n": recipients},
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Let op: het leerbedrijf heeft geen e-mailadres in Stagekans, dus er is geen "
+                    "e-mail verzonden. Stuur het besluit per post of neem telefonisch contact op."
+                ),
+            )
     return redirect("register:recognition_detail", pk=revocation.recognition_id)
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
+    "stagekans.demo",
 ]
 
 MIDDLEWARE = [
@@ -282,7 +283,7 @@ AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "stagekans.core.client_ip.client_address"
+AXES_CLIENT_IP_CALLABLE = "stagekans.accounts.backends.lockout_client_ip"
 AXES_USERNAME_CALLABLE = "stagekans.accounts.backends.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # logins are in the app's audit log; no second IP log

@@ -11,13 +11,15 @@ from typing import Any
 from django.db.models import Count, Exists, F, FloatField, OuterRef, QuerySet, Value, Window
 from django.db.models.expressions import ExpressionWrapper
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stagekans.companies.models import Company
 from stagekans.companies.selectors import companies_visible_to
 from stagekans.core.reference_cache import ReferenceCache
 from stagekans.education.models import Qualification
 from stagekans.register.selectors import valid_recognitions
-from stagekans.stagemarkt.models import CompanyProfile, Vacancy
+from stagekans.stagemarkt.models import CompanyProfile, Feature, Vacancy, mask_to_features
 from stagekans.stagemarkt.workflow import VacancyStatus
 
 PAGE_SIZE = 20
@@ -195,6 +197,31 @@ def profile_of(company: Company) -> CompanyProfile | None:
     return CompanyProfile.objects.filter(company=company).first()
 
 
+@dataclass(frozen=True)
+class CompanyInclusivity:
+    """What the company offers everywhere (its profile) and what only some of its open
+    vacancies offer — so the company page never says "none" while a vacancy lists one."""
+
+    company_wide: list[Feature]
+    some_vacancies: list[Feature]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.company_wide or self.some_vacancies)
+
+
+def company_inclusivity(company: Company) -> CompanyInclusivity:
+    profile = profile_of(company)
+    company_mask = profile.features if profile is not None else 0
+    vacancy_mask = 0
+    for mask in public_vacancies_of(company).values_list("search_features", flat=True):
+        vacancy_mask |= mask
+    return CompanyInclusivity(
+        company_wide=mask_to_features(company_mask),
+        some_vacancies=mask_to_features(vacancy_mask & ~company_mask),
+    )
+
+
 def recognised_qualifications(company: Company) -> QuerySet[Qualification]:
     """The qualifications a company may offer vacancies for today."""
     ids = valid_recognitions().filter(company=company).values("qualification_id")
@@ -227,3 +254,49 @@ def qualification_ids_matching(text: str, *, limit: int = 200) -> tuple[int, ...
         return tuple(pk for pk, crebo, _title in rows if crebo == text)[:limit]
     needle = text.casefold()
     return tuple(pk for pk, _crebo, title in rows if needle in title)[:limit]
+
+
+def travel_from_home(user: Any, vacancy: Any) -> dict[str, Any] | None:
+    """Distance as the crow flies from a logged-in student's home place to the vacancy."""
+    from stagekans.education.selectors import own_student_profile
+    from stagekans.geo.places import haversine_km
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not user.has_perm("education.view_own_student_profile"):
+        return None
+    student = own_student_profile(user)
+    if student is None or (not student.latitude and not student.longitude):
+        return None
+    km = haversine_km(
+        student.latitude, student.longitude, vacancy.location.latitude, vacancy.location.longitude
+    )
+    from stagekans.geo.selectors import place_of_postcode
+
+    return {"km": round(km, 1), "home": place_of_postcode(student.postcode) or student.postcode}
+
+
+def vacancies_withdrawn_by_revocation(recognition: Any) -> QuerySet[Vacancy]:
+    """The published vacancies a revocation of this recognition would withdraw."""
+    return Vacancy.objects.filter(
+        company_id=recognition.company_id,
+        qualification_id=recognition.qualification_id,
+        status=VacancyStatus.PUBLISHED,
+    ).order_by("title", "pk")
+
+
+def describe_revocation_effects(*, recognition: Any, revocation: Any = None) -> list[str]:
+    """register.hooks preview: how many published vacancies the revocation withdraws."""
+    vacancies = list(vacancies_withdrawn_by_revocation(recognition)[:6])
+    total = vacancies_withdrawn_by_revocation(recognition).count()
+    if not total:
+        return [_("Er staan geen gepubliceerde vacatures voor deze kwalificatie open.")]
+    titles = ", ".join(v.title for v in vacancies[:5]) + (", …" if total > 5 else "")
+    return [
+        ngettext(
+            "%(n)d gepubliceerde vacature wordt ingetrokken: %(titles)s.",
+            "%(n)d gepubliceerde vacatures worden ingetrokken: %(titles)s.",
+            total,
+        )
+        % {"n": total, "titles": titles}
+    ]

@@ -69,7 +69,11 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "stagemarkt/vacancy_detail.html",
-        {"vacancy": vacancy, "profile": selectors.profile_of(vacancy.company)},
+        {
+            "vacancy": vacancy,
+            "profile": selectors.profile_of(vacancy.company),
+            "travel": selectors.travel_from_home(request.user, vacancy),
+        },
     )
 
 
@@ -81,6 +85,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "company": company,
             "profile": selectors.profile_of(company),
+            "inclusivity": selectors.company_inclusivity(company),
             "vacancies": selectors.public_vacancies_of(company),
         },
     )

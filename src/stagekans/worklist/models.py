@@ -10,6 +10,7 @@ from stagekans.register.models import Recognition
 
 class SchoolTaskKind(models.TextChoices):
     FIND_REPLACEMENT_PLACEMENT = "find_replacement_placement", _("Vervangende stageplek zoeken")
+    FOLLOW_UP_CASE_DECISION = "follow_up_case_decision", _("Besluit van SBB opvolgen")
 
 
 class SchoolTask(models.Model):

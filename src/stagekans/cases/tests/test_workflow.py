@@ -444,7 +444,10 @@ def test_open_case_from_a_signal_waits_for_a_team_lead(world):
     )
     assert case.source == CaseSource.SIGNAL and case.assigned_to is None
     assert case.status == S.NEW
-    assert not selectors.cases_visible_to(world.investigator).filter(pk=case.pk).exists()
+    # It waits in the team's queue: every investigator sees it there, nobody works on it yet.
+    assert list(selectors.work_queue(world.investigator, "unassigned")) == [case]
+    with pytest.raises(PermissionDenied):
+        services.start_investigation(acting_user=world.investigator, case=case)
 
 
 def test_decided_case_closes_only_after_the_objection_period(world):

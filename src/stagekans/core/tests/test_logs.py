@@ -146,3 +146,19 @@ def test_a_report_with_name_email_and_phone_leaves_none_of_them_in_the_logs(
     for value in (NAME, "Bouzid", EMAIL, "fatima.bouzid", PHONE, "41234567"):
         assert value not in text, f"{value!r} in the logs"
     assert REDACTED in text
+
+
+@pytest.mark.django_db
+def test_a_failed_login_leaves_neither_username_nor_password_in_the_logs():
+    """The login form's values reach SQL (the user lookup, the lockout bookkeeping); with SQL
+    logged at DEBUG, neither the username nor the password may appear in the output."""
+    username, password = "fatima.bouzid82", "Geheim-wachtwoord-2026"
+    with captured_logs(sql=True) as buffer:
+        response = Client(REMOTE_ADDR="203.0.113.10").post(
+            "/account/inloggen/", {"username": username, "password": password}
+        )
+    assert response.status_code in (200, 400)
+    text = buffer.getvalue()
+    assert any(r["logger"] == "django.db.backends" for r in lines(buffer))  # SQL was captured
+    assert username not in text
+    assert password not in text

@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps
 
+from stagekans.accounts.roles import ROLES
 from stagekans.core.reference_data import restore
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def _counts() -> dict[str, int]:
 
 def test_data_migrations_are_idempotent():
     before = _counts()
-    assert before["auth.Group"] == 8 and before["informatiepakket.HandoutVersion"] == 2
+    assert before["auth.Group"] == len(ROLES) and before["informatiepakket.HandoutVersion"] == 2
     assert restore() >= 3
     assert _counts() == before
 

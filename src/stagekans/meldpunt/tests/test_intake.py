@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import secrets
 
 import pytest
 from django.core import mail
@@ -43,6 +44,8 @@ def form_data(**overrides):
         "follow_up": "investigation",
         "contact_email": "melder@example.nl",
         "verstuur": "1",
+        # The form's one-time token (a fresh one per submission, as a fresh GET gives).
+        "submission_token": secrets.token_urlsafe(24),
     }
     data.update(overrides)
     return data
@@ -68,8 +71,8 @@ def test_form_renders_for_anonymous_visitor():
 
 def test_anonymous_report_gets_code_shown_once_and_stored_hashed(caplog):
     caplog.set_level(logging.DEBUG)
-    response = anonymous().post(URL, form_data())
-    assert response.status_code == 201
+    response = anonymous().post(URL, form_data(), follow=True)
+    assert response.status_code == 200
     report = Report.objects.get()
     code = response.context["receipt_code"]
     digits = code.replace("-", "")
@@ -114,8 +117,8 @@ def test_logged_in_student_report_has_no_code_and_shows_in_my_reports():
     client.force_login(user)
     data = form_data()
     data.pop("contact_email")
-    response = client.post(URL, data)
-    assert response.status_code == 201
+    response = client.post(URL, data, follow=True)
+    assert response.status_code == 200
     assert response.context["receipt_code"] is None
     report = Report.objects.get()
     assert report.reporter_user == user
@@ -137,31 +140,34 @@ def test_school_staff_reports_on_behalf_of_own_student_only():
     client = Client()
     client.force_login(staff)
     base = form_data(reporter_role="school_staff")
-    refused = client.post(URL, {**base, "on_behalf_of": other_student.pk})
+    refused = client.post(URL, {**base, "on_behalf_of": other_student.pk}, follow=True)
     assert refused.status_code == 400
     assert Report.objects.count() == 0
-    response = client.post(URL, {**base, "on_behalf_of": student.pk})
-    assert response.status_code == 201
+    response = client.post(URL, {**base, "on_behalf_of": student.pk}, follow=True)
+    assert response.status_code == 200
     report = Report.objects.get()
     assert report.on_behalf_of == student and report.reporter_user == staff
     # A student cannot claim the staff role.
     student_client = Client()
     student_client.force_login(f.student_user(f.StudentFactory()))
-    assert student_client.post(URL, {**base, "on_behalf_of": student.pk}).status_code == 400
+    assert (
+        student_client.post(URL, {**base, "on_behalf_of": student.pk}, follow=True).status_code
+        == 400
+    )
     assert Report.objects.count() == 1
 
 
 def test_company_chosen_from_register_by_search():
     recognition = f.RecognitionFactory(company__name="Zorggroep Zonnehuis B.V.")
     client = anonymous()
-    search = client.post(URL, form_data(company_search="zonnehuis", zoek_bedrijf="1"))
+    search = client.post(URL, form_data(company_search="zonnehuis", zoek_bedrijf="1"), follow=True)
     assert search.status_code == 200
     assert "Zorggroep Zonnehuis B.V." in search.content.decode()
     assert Report.objects.count() == 0
     data = form_data(company_search="zonnehuis", company=str(recognition.company.pk))
     data.pop("company_name")
-    response = client.post(URL, data)
-    assert response.status_code == 201
+    response = client.post(URL, data, follow=True)
+    assert response.status_code == 200
     report = Report.objects.get()
     assert report.company == recognition.company
     assert report.sector == recognition.company.sector
@@ -171,7 +177,9 @@ def test_company_chosen_from_register_by_search():
 
 
 def test_empty_form_is_refused_with_dutch_messages():
-    response = anonymous().post(URL, {"verstuur": "1"})
+    response = anonymous().post(
+        URL, {"verstuur": "1", "submission_token": secrets.token_urlsafe(24)}, follow=True
+    )
     assert response.status_code == 400
     html = response.content.decode()
     for message in [
@@ -186,7 +194,7 @@ def test_empty_form_is_refused_with_dutch_messages():
 
 
 def test_one_megabyte_of_text_is_refused():
-    response = anonymous().post(URL, form_data(what_happened="a" * 1_000_000))
+    response = anonymous().post(URL, form_data(what_happened="a" * 1_000_000), follow=True)
     assert response.status_code == 400
     assert "Wat is er gebeurd: gebruik hoogstens 10000 tekens" in response.content.decode()
     nothing_stored()
@@ -194,7 +202,7 @@ def test_one_megabyte_of_text_is_refused():
 
 def test_future_date_is_refused():
     future = (dt.date.today() + dt.timedelta(days=5)).isoformat()
-    response = anonymous().post(URL, form_data(occurred_on=future))
+    response = anonymous().post(URL, form_data(occurred_on=future), follow=True)
     assert response.status_code == 400
     assert "Wanneer: de datum ligt in de toekomst." in response.content.decode()
     nothing_stored()
@@ -202,8 +210,8 @@ def test_future_date_is_refused():
 
 def test_script_tags_are_stored_as_text_and_escaped_on_output():
     script = "<script>alert('x')</script> en <b>vet</b>"
-    response = anonymous().post(URL, form_data(what_happened=script))
-    assert response.status_code == 201
+    response = anonymous().post(URL, form_data(what_happened=script), follow=True)
+    assert response.status_code == 200
     report = Report.objects.get()
     assert report.what_happened == script
     staff = Client()
@@ -215,7 +223,7 @@ def test_script_tags_are_stored_as_text_and_escaped_on_output():
 
 def test_wrong_file_type_is_refused_by_content_not_name():
     fake_pdf = SimpleUploadedFile("bewijs.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
-    response = anonymous().post(URL, {**form_data(), "attachments": [fake_pdf]})
+    response = anonymous().post(URL, {**form_data(), "attachments": [fake_pdf]}, follow=True)
     assert response.status_code == 400
     assert "is geen PDF, PNG of JPEG" in response.content.decode()
     nothing_stored()
@@ -223,7 +231,7 @@ def test_wrong_file_type_is_refused_by_content_not_name():
 
 def test_huge_file_is_refused():
     huge = SimpleUploadedFile("groot.pdf", b"%PDF-1.7\n" + b"0" * (6 * 1024 * 1024))
-    response = anonymous().post(URL, {**form_data(), "attachments": [huge]})
+    response = anonymous().post(URL, {**form_data(), "attachments": [huge]}, follow=True)
     assert response.status_code == 400
     assert "is groter dan 5 MB" in response.content.decode()
     nothing_stored()
@@ -231,7 +239,7 @@ def test_huge_file_is_refused():
 
 def test_more_than_three_files_is_refused():
     files = [SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.4\n%%EOF") for i in range(4)]
-    response = anonymous().post(URL, {**form_data(), "attachments": files})
+    response = anonymous().post(URL, {**form_data(), "attachments": files}, follow=True)
     assert response.status_code == 400
     assert "hoogstens 3 bestanden" in response.content.decode()
     nothing_stored()
@@ -239,7 +247,7 @@ def test_more_than_three_files_is_refused():
 
 def test_broken_image_is_refused():
     broken = SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10)
-    response = anonymous().post(URL, {**form_data(), "attachments": [broken]})
+    response = anonymous().post(URL, {**form_data(), "attachments": [broken]}, follow=True)
     assert response.status_code == 400
     assert "beschadigd" in response.content.decode()
     nothing_stored()
@@ -269,8 +277,8 @@ def jpeg_with_gps() -> bytes:
 def test_exif_and_gps_are_stripped_from_images():
     photo = SimpleUploadedFile("IMG_2026_thuis.jpg", jpeg_with_gps(), "image/jpeg")
     pdf = SimpleUploadedFile("mail.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF")
-    response = anonymous().post(URL, {**form_data(), "attachments": [photo, pdf]})
-    assert response.status_code == 201
+    response = anonymous().post(URL, {**form_data(), "attachments": [photo, pdf]}, follow=True)
+    assert response.status_code == 200
     stored = list(Report.objects.get().attachments.order_by("id"))
     assert [a.content_type for a in stored] == ["image/jpeg", "application/pdf"]
     assert "IMG_2026_thuis" not in str(stored[0].file.name)  # own file name not kept
@@ -294,8 +302,8 @@ def test_png_text_chunks_are_stripped():
     out = io.BytesIO()
     image.save(out, format="PNG", pnginfo=info)
     upload = SimpleUploadedFile("scherm.png", out.getvalue(), "image/png")
-    response = anonymous().post(URL, {**form_data(), "attachments": [upload]})
-    assert response.status_code == 201
+    response = anonymous().post(URL, {**form_data(), "attachments": [upload]}, follow=True)
+    assert response.status_code == 200
     with Report.objects.get().attachments.get().file.open("rb") as handle:
         assert b"Jan Jansen" not in handle.read()
 
@@ -309,21 +317,22 @@ def test_anonymous_intake_is_rate_limited_without_storing_the_address():
     client = anonymous()
     for _ in range(3):  # failed submissions do not use up the limit (issue 10, finding 7)
         assert client.post(URL, form_data(what_happened="")).status_code == 400
-    for _ in range(INTAKE_LIMIT):
-        assert client.post(URL, form_data()).status_code == 201
-    blocked = client.post(URL, form_data())
+    for i in range(INTAKE_LIMIT):  # distinct reports (the same one again is a resend)
+        sent = client.post(URL, form_data(company_name=f"Bedrijf {i}"), follow=True)
+        assert sent.status_code == 200
+    blocked = client.post(URL, form_data(), follow=True)
     assert blocked.status_code == 429
     assert "Te veel pogingen" in blocked.content.decode()
     assert Report.objects.count() == INTAKE_LIMIT
     stored = str(list(AuditLog.objects.values_list("details", flat=True)))
     assert ADDRESS not in stored
     # Another address is not affected.
-    assert Client(REMOTE_ADDR="198.51.100.9").post(URL, form_data()).status_code == 201
+    assert Client(REMOTE_ADDR="198.51.100.9").post(URL, form_data(), follow=True).status_code == 200
 
 
 def test_mail_only_when_address_given():
     data = form_data()
     data.pop("contact_email")
-    assert anonymous().post(URL, data).status_code == 201
+    assert anonymous().post(URL, data, follow=True).status_code == 200
     assert OutboxMessage.objects.count() == 0
     assert send_due() == 0

@@ -53,17 +53,19 @@ def test_four_eyes_through_the_pages(officers):
     page = _client(proposer).get(detail).content.decode()
     assert "zelf voorgesteld" in page
     refused = _client(proposer).post(
-        f"/erkenningen/intrekkingen/{revocation.pk}/goedkeuren/", follow=True
+        f"/erkenningen/intrekkingen/{revocation.pk}/goedkeuren/", {"bevestigd": "1"}, follow=True
     )
     assert "tweede, andere adviseur" in refused.content.decode()
     revocation.refresh_from_db()
     assert revocation.state == RevocationState.PENDING
-    assert "Intrekking goedkeuren" in _client(approver).get(detail).content.decode()
+    assert "Intrekking beoordelen en goedkeuren" in _client(approver).get(detail).content.decode()
     assert (
         revocation.decision_reference
         in _client(approver).get("/erkenningen/intrekkingen/").content.decode()
     )
-    _client(approver).post(f"/erkenningen/intrekkingen/{revocation.pk}/goedkeuren/")
+    _client(approver).post(
+        f"/erkenningen/intrekkingen/{revocation.pk}/goedkeuren/", {"bevestigd": "1"}
+    )
     recognition.refresh_from_db()
     assert recognition.status == "revoked"
 
