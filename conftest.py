@@ -77,3 +77,17 @@ def _reference_data_after_flush(request):  # type: ignore[no-untyped-def]
             ContentType.objects.clear_cache()
             restore()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+    """Rate-limit counters and API throttles live in the cache: every test starts at zero, with
+    the cache considered reachable (core/ratelimit.py)."""
+    from django.core.cache import cache
+
+    from stagekans.core.ratelimit import reset_circuit
+
+    cache.clear()
+    reset_circuit()
+    yield
+    reset_circuit()
