@@ -21,7 +21,7 @@ def _force_login_with_second_factor() -> None:
     """`client.force_login(user)` skips the password by definition; for staff it also marks the
     session as verified by a real TOTP device (made with factories.TEST_TOTP_KEY), so tests of
     pages keep working while the second factor is enforced. The login + code flow itself is
-    tested in accounts/tests/test_security_login.py."""
+    tested in tests/security/test_f02_login_lockout_second_factor.py."""
     from django.test.client import ClientMixin
 
     original = ClientMixin.force_login
@@ -77,3 +77,17 @@ def _reference_data_after_flush(request):  # type: ignore[no-untyped-def]
             ContentType.objects.clear_cache()
             restore()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+    """Rate-limit counters and API throttles live in the cache: every test starts at zero, with
+    the cache considered reachable (core/ratelimit.py)."""
+    from django.core.cache import cache
+
+    from stagekans.core.ratelimit import reset_circuit
+
+    cache.clear()
+    reset_circuit()
+    yield
+    reset_circuit()

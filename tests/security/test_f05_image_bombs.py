@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import secrets
 import struct
 import zlib
 
@@ -105,6 +106,7 @@ def test_intake_refuses_the_bomb_with_a_dutch_message_and_stores_nothing():
         "company_name": "Kapsalon Knip & Go",
         "follow_up": "investigation",
         "verstuur": "1",
+        "submission_token": secrets.token_urlsafe(24),
         "attachments": SimpleUploadedFile("bom.png", bomb_png(), content_type="image/png"),
     }
     response = Client(REMOTE_ADDR="203.0.113.5").post("/meldpunt/", data)

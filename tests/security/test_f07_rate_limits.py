@@ -6,6 +6,8 @@ documented in the OpenAPI schema."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import secrets
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,9 @@ def _fresh_counters():
     cache.clear()
 
 
+_SEQUENCE = itertools.count(1)
+
+
 def form_data(**overrides):
     data = {
         "reporter_role": "student",
@@ -45,7 +50,11 @@ def form_data(**overrides):
         "company_name": "Drukkerij Het Anker",
         "follow_up": "support",
         "verstuur": "1",
+        # A fresh one-time form token, and a distinct text: each post is a new report, not
+        # a resend of the previous one.
+        "submission_token": secrets.token_urlsafe(24),
     }
+    data["what_happened"] += f" ({next(_SEQUENCE)})"
     data.update(overrides)
     return data
 
@@ -134,13 +143,13 @@ def test_failed_submissions_do_not_use_up_a_schools_quota():
     school_nat = Client(REMOTE_ADDR="203.0.113.40")
     for _ in range(ratelimit.INTAKE_ACCEPTED.limit + 5):
         assert school_nat.post(INTAKE, form_data(what_happened="")).status_code == 400
-    assert school_nat.post(INTAKE, form_data()).status_code == 201
+    assert school_nat.post(INTAKE, form_data()).status_code == 303
 
 
 def test_accepted_reports_are_limited_per_client(monkeypatch):
     monkeypatch.setattr(ratelimit, "INTAKE_ACCEPTED", ratelimit.Limit("intake-accepted", 2, 3600))
     client = Client(REMOTE_ADDR="203.0.113.41")
-    assert [client.post(INTAKE, form_data()).status_code for _ in range(3)] == [201, 201, 429]
+    assert [client.post(INTAKE, form_data()).status_code for _ in range(3)] == [303, 303, 429]
     assert Report.objects.count() == 2
 
 
@@ -157,12 +166,12 @@ def test_logged_in_intake_is_limited_per_account():
     client.force_login(student)
     limit = ratelimit.INTAKE_ACCOUNT.limit
     statuses = [client.post(INTAKE, form_data()).status_code for _ in range(limit + 1)]
-    assert statuses[:limit] == [201] * limit and statuses[-1] == 429
+    assert statuses[:limit] == [303] * limit and statuses[-1] == 429
     assert "Te veel pogingen" in client.post(INTAKE, form_data()).content.decode()
     # The account limit is the account's, not the address's.
     other = Client(REMOTE_ADDR="203.0.113.43")
     other.force_login(f.student_user(f.StudentFactory()))
-    assert other.post(INTAKE, form_data()).status_code == 201
+    assert other.post(INTAKE, form_data()).status_code == 303
 
 
 def test_reporter_messages_are_limited(monkeypatch):
