@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from stagekans.accounts.roles import Role
 from stagekans.testing import factories as f
+from tests.browser.login import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +23,7 @@ def users():
         Role.COMPANY_TRAINER: f.trainer_user(recognition.company, username="opleider"),
         Role.SBB_ADVISOR: f.UserFactory(role=Role.SBB_ADVISOR, username="adviseur"),
         Role.SBB_INVESTIGATOR: f.UserFactory(role=Role.SBB_INVESTIGATOR, username="onderzoeker"),
+        Role.SBB_TEAM_LEAD: f.UserFactory(role=Role.SBB_TEAM_LEAD, username="teamleider"),
         Role.MELDPUNT: f.UserFactory(role=Role.MELDPUNT, username="meldpunt"),
         Role.ANALYST: f.UserFactory(role=Role.ANALYST, username="analist"),
         Role.ADMIN: f.UserFactory(role=Role.ADMIN, username="beheerder"),
@@ -31,11 +31,7 @@ def users():
 
 
 def _login(page, username: str) -> None:
-    page.goto("/account/inloggen/")
-    page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
-    page.get_by_label("Wachtwoord").fill(f.PASSWORD)
-    page.get_by_role("button", name="Inloggen").last.click()
-    page.wait_for_url(re.compile(r"/$"))
+    login(page, username)  # with the second factor that staff roles need
 
 
 @pytest.mark.parametrize("role", list(Role))
