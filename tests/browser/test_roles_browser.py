@@ -6,7 +6,8 @@ import pytest
 
 from stagekans.accounts.roles import Role
 from stagekans.testing import factories as f
-from tests.browser.login import login
+
+from .conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,7 +18,7 @@ def users():
     recognition = f.RecognitionFactory()
     f.RecognitionFactory(company=recognition.company, granted=False)
     f.LocationFactory(company=recognition.company)
-    return {
+    users = {
         Role.STUDENT: f.student_user(student, username="student"),
         Role.SCHOOL_STAFF: f.school_staff_user(student.school, username="coordinator"),
         Role.COMPANY_TRAINER: f.trainer_user(recognition.company, username="opleider"),
@@ -28,10 +29,14 @@ def users():
         Role.ANALYST: f.UserFactory(role=Role.ANALYST, username="analist"),
         Role.ADMIN: f.UserFactory(role=Role.ADMIN, username="beheerder"),
     }
+    for role, user in users.items():
+        if role != Role.STUDENT:
+            f.totp_device(user)  # staff log in with a second step
+    return users
 
 
 def _login(page, username: str) -> None:
-    login(page, username)  # with the second factor that staff roles need
+    login(page, username)
 
 
 @pytest.mark.parametrize("role", list(Role))

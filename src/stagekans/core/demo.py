@@ -32,7 +32,7 @@ DEMO_PASSWORD = "Stagekans-demo-2026"  # noqa: S105 - printed for demo logins on
 # Demo staff log in with a second factor too; their authenticator app has this known secret
 # (base32 GN2EC2LTMFXGGZLOOMWWIZLNN4ZDAMRW), and `manage.py demo_totp <username>` prints
 # the current code. Only seed_demo gives it out, and seed_demo refuses a filled database.
-DEMO_TOTP_KEY = "3374416973616e63656e732d64656d6f32303236"  # noqa: S105 - demo only
+DEMO_TOTP_KEY = "3374416973616e63656e732d64656d6f32303236"
 
 DEMO_LOGINS: list[tuple[Role, str, str]] = [
     (Role.STUDENT, "student", "Student"),
