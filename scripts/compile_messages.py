@@ -22,8 +22,10 @@ def main() -> int:
         catalogue = polib.pofile(str(po_path))
         catalogue.save_as_mofile(str(mo_path))
         compiled += 1
-        print(f"compiled {po_path.relative_to(ROOT.parent)} "
-              f"({catalogue.percent_translated()}% translated)")
+        print(
+            f"compiled {po_path.relative_to(ROOT.parent)} "
+            f"({catalogue.percent_translated()}% translated)"
+        )
     return 0
 
 

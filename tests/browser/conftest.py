@@ -95,7 +95,8 @@ def login(page: Any, username: str, password: str | None = None) -> None:
     """Log in through the real form; staff then enter a real TOTP code from their device.
 
     Staff without a device get the test device (factories.TEST_TOTP_KEY) first, so the login
-    lands on the second step rather than on its set-up page (tested in test_security_login).
+    lands on the second step rather than on its set-up page (the login itself is tested in
+    tests/security/test_f02_login_lockout_second_factor.py).
     """
     from stagekans.testing import factories as f
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from stagekans.accounts.roles import Role
-from stagekans.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from stagekans.demo.builder import DEMO_LOGINS, DEMO_PASSWORD
 from stagekans.testing import factories as f
 from tests.browser.crawl import WIDTHS, check_page, crawl, login
 
@@ -19,7 +19,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo():
-    call_command("seed_demo", seed=7, schools=2, students=60, companies=40, verbosity=0)
+    call_command(
+        "seed_demo",
+        seed=7,
+        schools=2,
+        students=60,
+        companies=40,
+        history_reports=60,
+        verbosity=0,
+    )
 
 
 def test_every_page_of_every_role_at_desktop_and_mobile(page, axe, live_server, demo):

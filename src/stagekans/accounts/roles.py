@@ -193,6 +193,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "accounts.unlock_login",
             "auth.view_group",
             "audit.view_auditlog",
+            "notifications.view_outboxmessage",
             "education.view_school",
             "education.add_school",
             "education.change_school",

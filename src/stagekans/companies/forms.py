@@ -34,3 +34,26 @@ class LocationForm(StyledFormMixin, forms.Form):
         help_text=_("Bijvoorbeeld 3511 AB."),
     )
     place = forms.CharField(label=_("Plaats"), max_length=100)
+
+
+class ContactForm(StyledFormMixin, forms.Form):
+    """How students reach the company; the company chooses what is shown with its vacancies."""
+
+    contact_name = forms.CharField(label=_("Contactpersoon"), max_length=150, required=False)
+    contact_email = forms.EmailField(label=_("E-mailadres voor studenten"), required=False)
+    publish_contact_email = forms.BooleanField(
+        label=_("Toon dit e-mailadres bij onze vacatures"), required=False
+    )
+    contact_phone = forms.CharField(
+        label=_("Telefoonnummer voor studenten"), max_length=20, required=False
+    )
+    publish_contact_phone = forms.BooleanField(
+        label=_("Toon dit telefoonnummer bij onze vacatures"), required=False
+    )
+    how_to_apply = forms.CharField(
+        label=_("Zo solliciteer je"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Wat een student moet sturen of doen, bv. 'Stuur een korte motivatie'."),
+    )

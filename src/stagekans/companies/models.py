@@ -32,6 +32,20 @@ class Company(models.Model):
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     size_class = models.CharField(_("grootteklasse"), max_length=10, choices=SizeClass.choices)
     website = models.URLField(_("website"), blank=True)
+    # How a student reaches the company from a vacancy; the company chooses what is public.
+    contact_name = models.CharField(_("contactpersoon"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("e-mailadres voor studenten"), blank=True)
+    contact_phone = models.CharField(_("telefoonnummer voor studenten"), max_length=20, blank=True)
+    publish_contact_email = models.BooleanField(_("e-mailadres tonen bij vacatures"), default=False)
+    publish_contact_phone = models.BooleanField(
+        _("telefoonnummer tonen bij vacatures"), default=False
+    )
+    how_to_apply = models.TextField(
+        _("zo solliciteer je"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Wat een student moet sturen of doen, bv. 'Stuur een korte motivatie'."),
+    )
 
     class Meta:
         verbose_name = _("leerbedrijf")

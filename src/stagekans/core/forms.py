@@ -110,15 +110,24 @@ class StyledFormMixin:
                 type(widget).__name__, "utrecht-textbox utrecht-textbox--html-input"
             )
             widget.attrs.setdefault("class", css)
-            auto_id = self[name].auto_id  # type: ignore[index]
-            described = []
             if field.help_text:
-                described.append(f"{auto_id}_help")
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
+                auto_id = self[name].auto_id  # type: ignore[index]
+                widget.attrs["aria-describedby"] = f"{auto_id}_help"
+
+    def full_clean(self) -> None:
+        # Errors are marked after validation, never in __init__: reading self.errors there would
+        # validate the form before a subclass has set its choices (issue 9, defect 1).
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name not in self.fields:  # type: ignore[attr-defined]
+                continue
+            widget = self.fields[name].widget  # type: ignore[attr-defined]
+            auto_id = self[name].auto_id  # type: ignore[index]
+            described = [d for d in [widget.attrs.get("aria-describedby")] if d]
+            if f"{auto_id}_error" not in described:
                 described.append(f"{auto_id}_error")
-                widget.attrs["aria-invalid"] = "true"
-            if described:
-                widget.attrs["aria-describedby"] = " ".join(described)
+            widget.attrs["aria-describedby"] = " ".join(described)
+            widget.attrs["aria-invalid"] = "true"
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -61,7 +61,7 @@ def validate_crebo(value: str) -> None:
 
 
 def normalise_postcode(value: str) -> str:
-    """'1234ab' → '1234 AB' (the way PostNL writes it)."""
+    """'3511ab' → '3511 AB' (the way PostNL writes it)."""
     compact = stdnum_postcode.compact(value or "")
     return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else compact
 

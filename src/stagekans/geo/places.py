@@ -85,19 +85,68 @@ def dutch_places() -> tuple[Place, ...]:
     return tuple(places)
 
 
+# Names people use besides the official one (keys as _key() makes them).
+PLACE_ALIASES = {
+    "the hague": "den haag",
+    "'s-gravenhage": "den haag",
+    "s-gravenhage": "den haag",
+    "gravenhage": "den haag",
+    "den bosch": "'s-hertogenbosch",
+    "s-hertogenbosch": "'s-hertogenbosch",
+    "hertogenbosch": "'s-hertogenbosch",
+    "bosch": "'s-hertogenbosch",
+    "almere stad": "almere",
+    "almere-stad": "almere",
+    "alphen a/d rijn": "alphen aan den rijn",
+    "alphen ad rijn": "alphen aan den rijn",
+    "capelle a/d ijssel": "capelle aan den ijssel",
+    "krimpen a/d ijssel": "krimpen aan den ijssel",
+    "s-gravenzande": "'s-gravenzande",
+    "s-heerenberg": "'s-heerenberg",
+}
+
+
 @cache
 def _index() -> dict[str, Place]:
+    """Every place with a PC4 area (the built-in table) plus GeoNames' larger places."""
+    from stagekans.geo.pc4 import builtin_rows
+
+    grouped: dict[str, list[tuple[str, float, float]]] = {}
+    for row in builtin_rows():
+        grouped.setdefault(row.place, []).append((row.province, row.latitude, row.longitude))
+    population = {_key(p.name): p.population for p in dutch_places()}
     index: dict[str, Place] = {}
+    for name, all_points in grouped.items():
+        # Two villages may share a name ('Spijkerboor' in Drenthe and Noord-Holland): the name
+        # stands for the one with the most PC4 areas, its centre is not the mean of both.
+        provinces = [p for p, _lat, _lon in all_points]
+        province = max(sorted(set(provinces)), key=provinces.count)
+        points = [point for point in all_points if point[0] == province]
+        index[_key(name)] = Place(
+            name=name,
+            province=province,
+            latitude=round(sum(lat for _p, lat, _lon in points) / len(points), 5),
+            longitude=round(sum(lon for _p, _lat, lon in points) / len(points), 5),
+            population=population.get(_key(name), 0),
+        )
     for place in dutch_places():
         index.setdefault(_key(place.name), place)
     return index
 
 
 def find_place(name: str) -> Place | None:
-    """Look a place up by name, ignoring case and accents ('den haag' → 'The Hague' too)."""
-    key = _key(name)
-    aliases = {"the hague": "den haag", "'s-gravenhage": "den haag", "s-gravenhage": "den haag"}
-    return _index().get(aliases.get(key, key))
+    """Look a place up by name, ignoring case and accents; knows common alternative names
+    ('Den Bosch' → 's-Hertogenbosch, 'The Hague' → Den Haag)."""
+    key = " ".join(_key(name).replace("’", "'").split())
+    index = _index()
+    return index.get(PLACE_ALIASES.get(key, key)) or index.get(
+        PLACE_ALIASES.get(key.lstrip("'"), key.lstrip("'"))
+    )
+
+
+def place_names() -> list[str]:
+    """Every known place name, for autocompletion and checks."""
+    return sorted(p.name for p in _index().values())
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -27,3 +27,10 @@ def point_for(query: str) -> tuple[float, float] | None:
         return _PC4_POINTS.get().get(compact[:4])
     place: Place | None = find_place(text)
     return (place.latitude, place.longitude) if place else None
+
+
+def place_of_postcode(postcode: str) -> str | None:
+    """The place a postcode's PC4 area lies in; None when unknown."""
+    compact = normalise_postcode(postcode).replace(" ", "")
+    area = PostcodeArea.objects.filter(pc4=compact[:4]).only("place").first()
+    return area.place if area else None

@@ -361,3 +361,17 @@ def drain() -> int:
         if not _due().exists():
             break
     return total
+
+
+@transaction.atomic
+def record_outbox_view(*, acting_user: Any, message: OutboxMessage) -> None:
+    """Reading a mail's text is reading personal data: audited, like every other such view."""
+    from stagekans.audit.models import AuditEvent
+    from stagekans.audit.services import record
+
+    record(
+        actor=acting_user,
+        event=AuditEvent.OUTBOX_MESSAGE_VIEWED,
+        obj=message,
+        details={"to_domain": message.to.rsplit("@", 1)[-1]},
+    )

@@ -36,25 +36,6 @@ def run_grant_handlers(*, recognition: Any, acting_user: Any) -> None:
         handler(recognition=recognition, acting_user=acting_user)
 
 
-RevocationPreview = Callable[..., list[str]]
-_revocation_previews: list[RevocationPreview] = []
-
-
-def on_revocation_preview(handler: RevocationPreview) -> RevocationPreview:
-    """Register how an app describes, before approval, what a revocation will do in it (one
-    Dutch sentence per effect, e.g. "3 gepubliceerde vacatures worden ingetrokken")."""
-    if handler not in _revocation_previews:
-        _revocation_previews.append(handler)
-    return handler
-
-
-def revocation_effects(*, recognition: Any, revocation: Any = None) -> list[str]:
-    effects: list[str] = []
-    for handler in list(_revocation_previews):
-        effects.extend(handler(recognition=recognition, revocation=revocation))
-    return effects
-
-
 BulkGrantHandler = Callable[..., None]
 _bulk_grant_handlers: dict[GrantHandler, BulkGrantHandler] = {}
 
@@ -80,3 +61,22 @@ def run_grant_handlers_in_bulk(*, recognitions: list[Any], acting_user: Any) -> 
         else:
             for recognition in recognitions:
                 handler(recognition=recognition, acting_user=acting_user)
+
+
+RevocationPreview = Callable[..., list[str]]
+_revocation_previews: list[RevocationPreview] = []
+
+
+def on_revocation_preview(handler: RevocationPreview) -> RevocationPreview:
+    """Register how an app describes, before approval, what a revocation will do in it (one
+    Dutch sentence per effect, e.g. "3 gepubliceerde vacatures worden ingetrokken")."""
+    if handler not in _revocation_previews:
+        _revocation_previews.append(handler)
+    return handler
+
+
+def revocation_effects(*, recognition: Any, revocation: Any = None) -> list[str]:
+    effects: list[str] = []
+    for handler in list(_revocation_previews):
+        effects.extend(handler(recognition=recognition, revocation=revocation))
+    return effects

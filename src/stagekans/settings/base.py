@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
+    "stagekans.demo",
 ]
 
 MIDDLEWARE = [

@@ -20,7 +20,7 @@ from django.utils import timezone
 from faker import Faker
 
 from stagekans.companies.models import Company, Location, SizeClass
-from stagekans.core.demo import COMPANY_SUFFIXES, QUALIFICATIONS
+from stagekans.demo.builder import COMPANY_SUFFIXES, QUALIFICATIONS
 from stagekans.education.models import Leerweg, Qualification
 from stagekans.geo.models import PostcodeArea
 from stagekans.geo.places import Place, dutch_places

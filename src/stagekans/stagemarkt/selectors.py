@@ -256,6 +256,26 @@ def qualification_ids_matching(text: str, *, limit: int = 200) -> tuple[int, ...
     return tuple(pk for pk, _crebo, title in rows if needle in title)[:limit]
 
 
+def travel_from_home(user: Any, vacancy: Any) -> dict[str, Any] | None:
+    """Distance as the crow flies from a logged-in student's home place to the vacancy."""
+    from stagekans.education.selectors import own_student_profile
+    from stagekans.geo.places import haversine_km
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not user.has_perm("education.view_own_student_profile"):
+        return None
+    student = own_student_profile(user)
+    if student is None or (not student.latitude and not student.longitude):
+        return None
+    km = haversine_km(
+        student.latitude, student.longitude, vacancy.location.latitude, vacancy.location.longitude
+    )
+    from stagekans.geo.selectors import place_of_postcode
+
+    return {"km": round(km, 1), "home": place_of_postcode(student.postcode) or student.postcode}
+
+
 def vacancies_withdrawn_by_revocation(recognition: Any) -> QuerySet[Vacancy]:
     """The published vacancies a revocation of this recognition would withdraw."""
     return Vacancy.objects.filter(

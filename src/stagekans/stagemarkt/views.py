@@ -69,7 +69,11 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "stagemarkt/vacancy_detail.html",
-        {"vacancy": vacancy, "profile": selectors.profile_of(vacancy.company)},
+        {
+            "vacancy": vacancy,
+            "profile": selectors.profile_of(vacancy.company),
+            "travel": selectors.travel_from_home(request.user, vacancy),
+        },
     )
 
 

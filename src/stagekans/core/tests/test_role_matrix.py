@@ -42,6 +42,9 @@ MATRIX: dict[str, list[int]] = {
     "other_company": [302, 403, 403, 404, 200, 200, 200, 403, 200],
     "own_location_create": [302, 403, 403, 200, 200, 403, 403, 403, 403],
     "other_location_create": [302, 403, 403, 404, 200, 403, 403, 403, 403],
+    # only the company's own administrator (bedrijfsbeheerder) or SBB advisers
+    "own_contact_edit": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "outbox": [302, 403, 403, 403, 403, 403, 403, 403, 200],
     "recognition_list": [302, 403, 200, 200, 200, 200, 403, 403, 200],
     "own_recognition": [302, 403, 200, 200, 200, 200, 403, 403, 200],
     "other_recognition": [302, 403, 200, 404, 200, 200, 403, 403, 200],
@@ -104,6 +107,8 @@ def world(db):
         "other_company": f"/bedrijven/{other_company}/",
         "own_location_create": f"/bedrijven/{own_company}/vestigingen/nieuw/",
         "other_location_create": f"/bedrijven/{other_company}/vestigingen/nieuw/",
+        "own_contact_edit": f"/bedrijven/{own_company}/contact/",
+        "outbox": "/uitgaande-mail/",
         "recognition_list": "/erkenningen/",
         "own_recognition": f"/erkenningen/{own_recognition.pk}/",
         "other_recognition": f"/erkenningen/{other_recognition.pk}/",

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+import stagekans
 from stagekans.accounts import middleware
 from stagekans.accounts.roles import Role
 from stagekans.meldpunt.views import FOLLOW_SESSION_KEY
@@ -20,7 +21,7 @@ from stagekans.testing import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PACKAGE = Path(__file__).resolve().parents[2]
+PACKAGE = Path(stagekans.__file__).resolve().parent
 
 
 def _no_store(response) -> bool:

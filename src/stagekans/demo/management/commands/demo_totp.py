@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from stagekans.accounts.models import User
 from stagekans.accounts.two_factor import confirmed_totp_device, current_code
-from stagekans.core.demo import DEMO_TOTP_KEY
+from stagekans.demo.builder import DEMO_TOTP_KEY
 
 
 class Command(BaseCommand):

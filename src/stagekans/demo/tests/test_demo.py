@@ -11,7 +11,7 @@ from django.test import Client
 
 from stagekans.accounts.roles import ROLES
 from stagekans.companies.models import Company
-from stagekans.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from stagekans.demo.builder import DEMO_LOGINS, DEMO_PASSWORD
 from stagekans.education.models import School, Student
 from stagekans.register.models import Recognition
 from stagekans.stagemarkt.models import Vacancy
@@ -46,7 +46,9 @@ def _seed(seed: int) -> str:
         "--students",
         "40",
         "--companies",
-        "25",
+        "30",
+        "--history-reports",
+        "0",
         stdout=StringIO(),
     )
     return _fingerprint()
@@ -63,7 +65,7 @@ def _fingerprint_of_a_seed(seed: int) -> str:
         result = _seed(seed)
         assert School.objects.count() == 2
         assert Student.objects.count() == 40
-        assert Company.objects.count() == 25
+        assert Company.objects.count() == 30
         raise _RollBack
     assert not School.objects.exists()
     return result

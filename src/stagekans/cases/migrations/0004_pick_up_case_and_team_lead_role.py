@@ -12,8 +12,7 @@ def roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_private_random_attachment_names"),
-        ("accounts", "0004_sync_roles_for_role_grants"),
+        ("cases", "0003_history_and_roles"),
         ("register", "0004_propose_revocation_permission"),
         ("stagemarkt", "0002_roles"),
     ]
