@@ -21,7 +21,7 @@ def _force_login_with_second_factor() -> None:
     """`client.force_login(user)` skips the password by definition; for staff it also marks the
     session as verified by a real TOTP device (made with factories.TEST_TOTP_KEY), so tests of
     pages keep working while the second factor is enforced. The login + code flow itself is
-    tested in accounts/tests/test_security_login.py."""
+    tested in tests/security/test_f02_login_lockout_second_factor.py."""
     from django.test.client import ClientMixin
 
     original = ClientMixin.force_login

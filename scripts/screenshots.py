@@ -84,6 +84,8 @@ def main() -> None:
 def take(base: str, out: Path, env: dict[str, str]) -> None:
     os.environ.update({k: v for k, v in env.items() if k in ("DATABASE_URL",)})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stagekans.settings.dev")
+    # the second-step code is read from the database while Playwright runs its event loop
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT))
     import django

@@ -1,15 +1,17 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
 from stagekans.accounts.views import admin_login_redirect
+from stagekans.core import health
 
 admin.site.site_header = _("Stagekans beheer")
 admin.site.site_title = _("Stagekans beheer")
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("stagekans.core.urls")),
     path("account/", include("stagekans.accounts.urls")),
     path("", include("stagekans.education.urls")),
@@ -34,8 +36,5 @@ urlpatterns = [
 handler403 = "stagekans.core.views.error_403"
 handler404 = "stagekans.core.views.error_404"
 handler500 = "stagekans.core.views.error_500"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA is deliberately not served, not even with DEBUG: uploads with personal data live in
+# private storage and leave only through permission-checked, audited views (core/storage.py).

@@ -162,17 +162,28 @@ def crawl(
 
 
 def login(page: Any, username: str, password: str) -> None:
+    """Password, then (staff) the TOTP code of the user's device (demo users: the demo key)."""
+    from tests.browser.otp import enter_second_factor
+
     page.goto("/account/inloggen/")
     page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").last.click()
+    enter_second_factor(page, username)
     page.wait_for_url(re.compile(r"/$"))
 
 
 def main(argv: list[str]) -> int:  # pragma: no cover - manual use
+    import os
+
+    import django
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stagekans.settings.dev")
+    # the second-step code is read from the database while Playwright runs its event loop
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    django.setup()  # for the second-step code of demo users
     base, username, password = [*argv, None, None][:3]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])

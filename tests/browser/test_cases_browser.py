@@ -14,7 +14,8 @@ from stagekans.cases import services
 from stagekans.cases.models import Case, HearingRequest, Party
 from stagekans.register.models import RevocationRequest
 from stagekans.testing import factories as f
-from tests.browser.login import login
+
+from .conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

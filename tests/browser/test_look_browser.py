@@ -100,7 +100,7 @@ def test_error_summary_gets_focus_and_links_to_the_field(page, axe, live_server)
 
 
 def test_untouched_required_textarea_is_not_shown_invalid(page, live_server):
-    f.UserFactory(role=Role.MELDPUNT, username="meldpunt")
+    f.totp_device(f.UserFactory(role=Role.MELDPUNT, username="meldpunt"))
     login(page, "meldpunt", f.PASSWORD)
     page.goto("/voorlichting/publiceren/")
     textarea = page.get_by_label("Tekst (Nederlands)")

@@ -14,7 +14,8 @@ from stagekans.testing import factories as f
 from stagekans.voorlichting import seed_text
 from stagekans.voorlichting import services as voorlichting_services
 from stagekans.voorlichting.models import Acknowledgement
-from tests.browser.login import login
+
+from .conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,8 @@ import pytest
 from stagekans.accounts.roles import Role
 from stagekans.register.models import RevocationRequest
 from stagekans.testing import factories as f
-from tests.browser.login import login
+
+from .conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,7 @@ from stagekans.accounts.roles import Role
 from stagekans.meldpunt.models import Report
 from stagekans.notifications.models import OutboxMessage
 from stagekans.testing import factories as f
-from tests.browser.login import login
+from tests.browser.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,7 +20,7 @@ from stagekans.meldpunt.models import Report
 from stagekans.register.models import RevocationRequest
 from stagekans.testing import factories as f
 from stagekans.worklist.models import SchoolTask, SchoolTaskKind
-from tests.browser.login import login
+from tests.browser.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

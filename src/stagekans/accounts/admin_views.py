@@ -22,7 +22,7 @@ from stagekans.core.forms import apply_service_errors
 @permission_required("accounts.request_role_grant", raise_exception=True)
 def role_grants(request: HttpRequest) -> HttpResponse:
     acting: User = request.user  # type: ignore[assignment]
-    form = RoleChangeForm(request.POST or None, acting_user=acting)
+    form = RoleChangeForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -53,7 +53,9 @@ def role_grants(request: HttpRequest) -> HttpResponse:
         "accounts/role_grants.html",
         {
             "form": form,
-            "pending": [(g, ROLES[Role(g.role)].group_name) for g in selectors.pending_role_grants()],
+            "pending": [
+                (g, ROLES[Role(g.role)].group_name) for g in selectors.pending_role_grants()
+            ],
             "decided": decided,
             "decided_rows": [(g, ROLES[Role(g.role)].group_name) for g in decided],
             "decision_form": RoleDecisionForm(),

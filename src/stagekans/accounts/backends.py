@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from stagekans.accounts.models import User
+from stagekans.core.client_ip import client_address
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -36,3 +38,14 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -
         if match:
             return str(match)
     return str(raw)
+
+
+def lockout_client_ip(request: HttpRequest) -> str | None:
+    """The client address for django-axes (the meldpunt rule, core.client_ip), or None when
+    there is no valid one (a unix-socket request, a test client's force_login): axes stores it
+    in an inet column, which refuses anything but an address."""
+    address = client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None

@@ -56,33 +56,26 @@ class SetupSecondFactorForm(StyledFormMixin, forms.Form):
     )
 
 
+def _role_choices() -> list[tuple[str, str]]:
+    return [
+        (role.value, f"{d.group_name} — {_('vier ogen')}" if d.sensitive else d.group_name)
+        for role, d in ROLES.items()
+    ]
+
+
 class RoleChangeForm(StyledFormMixin, forms.Form):
     user = forms.ModelChoiceField(
         label=_("Gebruiker"),
-        queryset=User.objects.none(),
+        queryset=User.objects.filter(is_active=True).order_by("username"),
         help_text=_("U kunt uw eigen rol niet wijzigen."),
     )
-    role = forms.ChoiceField(label=_("Nieuwe rol"), choices=())
+    role = forms.ChoiceField(label=_("Nieuwe rol"), choices=_role_choices)
     reason = forms.CharField(
         label=_("Toelichting"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Verplicht voor een gevoelige rol: waarom heeft deze persoon de rol nodig?"),
     )
-
-    def __init__(self, *args: Any, acting_user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (  # type: ignore[attr-defined]
-            User.objects.exclude(pk=acting_user.pk).filter(is_active=True).order_by("username")
-        )
-        self.fields["role"].choices = [  # type: ignore[attr-defined]
-            (
-                role.value,
-                f"{definition.group_name}"
-                + (f" — {_('vier ogen')}" if definition.sensitive else ""),
-            )
-            for role, definition in ROLES.items()
-        ]
 
 
 class RoleDecisionForm(StyledFormMixin, forms.Form):

@@ -16,7 +16,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from stagekans.accounts.two_factor import has_second_factor, idle_limit_seconds, requires_second_factor
+from stagekans.accounts.two_factor import (
+    has_second_factor,
+    idle_limit_seconds,
+    requires_second_factor,
+)
 
 LAST_SEEN_SESSION_KEY = "stagekans_last_seen"
 # Write the last-seen time at most this often (a session write per request would be wasteful).
@@ -48,8 +52,8 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and requires_second_factor(user)  # type: ignore[arg-type]
-            and not user.is_verified()  # type: ignore[union-attr]
+            and requires_second_factor(user)
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not request.path.startswith(_open_paths())
         ):
             if request.path.startswith("/api/"):
@@ -57,11 +61,7 @@ class SecondFactorRequiredMiddleware:
                     {"detail": _("Tweede stap vereist: log in met uw authenticator-app.")},
                     status=403,
                 )
-            target = (
-                "accounts:otp_verify"
-                if has_second_factor(user)  # type: ignore[arg-type]
-                else "accounts:otp_setup"
-            )
+            target = "accounts:otp_verify" if has_second_factor(user) else "accounts:otp_setup"
             query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
             return redirect(f"{reverse(target)}?{query}" if query else reverse(target))
         return self.get_response(request)
@@ -79,7 +79,7 @@ class IdleTimeoutMiddleware:
         if user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_SESSION_KEY)
-            if last_seen is not None and now - int(last_seen) > idle_limit_seconds(user):  # type: ignore[arg-type]
+            if last_seen is not None and now - int(last_seen) > idle_limit_seconds(user):
                 logout(request)
                 messages.info(
                     request,

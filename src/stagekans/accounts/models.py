@@ -86,7 +86,8 @@ class RoleGrant(models.Model):
                 ),
                 name="rolegrant_four_eyes",
                 violation_error_message=_(
-                    "Een tweede beheerder moet beslissen: niet de aanvrager en niet de persoon zelf."
+                    "Een tweede beheerder moet beslissen: niet de aanvrager en niet de "
+                    "persoon zelf."
                 ),
             ),
             models.CheckConstraint(

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stagekans.accounts.models import User
-from stagekans.accounts.roles import ROLES, LONGEST_IDLE_MINUTES, RoleDefinition
+from stagekans.accounts.roles import LONGEST_IDLE_MINUTES, ROLES, RoleDefinition
 from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 
@@ -131,9 +131,7 @@ def verify_second_factor(*, acting_user: User, request: HttpRequest, token: str)
     token = token.strip().replace(" ", "")
     with transaction.atomic():
         if token.isdigit():
-            device = TOTPDevice.objects.select_for_update().filter(
-                user=acting_user, confirmed=True
-            )
+            device = TOTPDevice.objects.select_for_update().filter(user=acting_user, confirmed=True)
             kind = "totp"
         else:
             device = StaticDevice.objects.select_for_update().filter(
@@ -144,7 +142,9 @@ def verify_second_factor(*, acting_user: User, request: HttpRequest, token: str)
         verified = found is not None and found.verify_token(token.lower())
         record(
             actor=acting_user,
-            event=AuditEvent.SECOND_FACTOR_VERIFIED if verified else AuditEvent.SECOND_FACTOR_FAILED,
+            event=AuditEvent.SECOND_FACTOR_VERIFIED
+            if verified
+            else AuditEvent.SECOND_FACTOR_FAILED,
             obj=acting_user,
             details={"kind": kind},
         )

@@ -44,7 +44,9 @@ class LoginView(auth_views.LoginView):
         user: User = self.request.user  # type: ignore[assignment]
         if two_factor.requires_second_factor(user):
             step = (
-                "accounts:otp_verify" if two_factor.has_second_factor(user) else "accounts:otp_setup"
+                "accounts:otp_verify"
+                if two_factor.has_second_factor(user)
+                else "accounts:otp_setup"
             )
             return f"{reverse(step)}?{urlencode({'next': target})}"
         return target
@@ -95,9 +97,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             acting_user=user, request=request, device=device, token=form.cleaned_data["token"]
         )
         if codes is not None:
-            return render(
-                request, "accounts/recovery_codes.html", {"codes": codes, "next": target}
-            )
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": target})
         form.add_error("token", _("Code uit de app: deze code klopt niet. Probeer de volgende."))
     qr = segno.make(device.config_url, error="m")
     secret = base64.b32encode(device.bin_key).decode()

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stagekans.core.append_only import AppendOnlyTrigger
+from stagekans.core.models import AppendOnlyModel
+
 
 class AuditEvent(models.TextChoices):
     """Every auditable event type. Add new members here; never reuse a value."""
@@ -95,6 +98,10 @@ class AuditEvent(models.TextChoices):
         _("Bezwaar gemaakt door leerbedrijf"),
     )
     CASE_MESSAGE_SENT = "case.message_sent", _("Bericht in onderzoekszaak verstuurd")
+    HISTORY_ERASED = (
+        "history.erased",
+        _("Vrije tekst in geschiedenis gewist (bewaartermijn)"),
+    )
     VOORLICHTING_PUBLISHED = "voorlichting.published", _("Voorlichtingstekst gepubliceerd")
     VOORLICHTING_ACKNOWLEDGED = "voorlichting.acknowledged", _("Voorlichting gelezen")
     VOORLICHTING_PERIOD_ANNOUNCED = (
@@ -103,8 +110,11 @@ class AuditEvent(models.TextChoices):
     )
 
 
-class AuditLog(models.Model):
-    """Append-only record of who did what to which object, written in the same transaction."""
+class AuditLog(AppendOnlyModel):
+    """Append-only record of who did what to which object, written in the same transaction.
+
+    Never changed or deleted, not even by retention: it holds no reporter identity by design
+    (the database refuses UPDATE and DELETE, see core/append_only.py)."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,6 +141,7 @@ class AuditLog(models.Model):
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["event_type", "at"]),
         ]
+        triggers = [AppendOnlyTrigger()]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event_type} {self.object_type}#{self.object_id}"

@@ -52,6 +52,8 @@ class Company(models.Model):
         verbose_name_plural = _("leerbedrijven")
         ordering = ["name"]
         permissions = [("view_all_companies", _("Mag alle leerbedrijven inzien"))]
+        # Serves lists sorted by company name with keyset pagination (register list).
+        indexes = [models.Index(fields=["name", "id"], name="company_name_id")]
 
     def __str__(self) -> str:
         return self.name

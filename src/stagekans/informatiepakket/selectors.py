@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 
-from stagekans.companies.models import Company, Location
+from stagekans.companies.models import Company, Location, Trainer
 from stagekans.informatiepakket.models import HandoutDelivery, HandoutKind, HandoutVersion
 from stagekans.register.selectors import valid_recognitions
 
@@ -30,6 +31,17 @@ def trainer_addresses(company: Company) -> list[str]:
         )
         if address
     )
+
+
+def trainer_addresses_of(company_ids: list[int]) -> dict[int, list[str]]:
+    """`trainer_addresses` for many companies in one query."""
+    found: dict[int, list[str]] = {}
+    for company_id, address in Trainer.objects.filter(
+        company_id__in=company_ids, user__is_active=True
+    ).values_list("company_id", "user__email"):
+        if address:
+            found.setdefault(company_id, []).append(address)
+    return {company_id: sorted(addresses) for company_id, addresses in found.items()}
 
 
 def recognised_company_ids() -> QuerySet[Company]:
@@ -62,38 +74,110 @@ class CoverageRow:
         return round(100 * self.acknowledged / self.recognised, 1) if self.recognised else None
 
 
+def _coverage_counts_postgresql(
+    version: HandoutVersion, group_by: str
+) -> dict[str, tuple[int, int]]:
+    """{key: (recognised companies, acknowledged)} in one statement: the recognised companies
+    (the ORM's own subquery), LEFT JOIN the first location (DISTINCT ON) and the
+    acknowledgements, GROUP BY sector or province."""
+    recognised_sql, recognised_params = recognised_company_ids().query.sql_with_params()
+    if group_by == "sector":
+        key_join = "JOIN companies_company c ON c.id = r.company_id"
+        key = "c.sector"
+    else:
+        key_join = (
+            "LEFT JOIN (SELECT DISTINCT ON (company_id) company_id, province "
+            "FROM companies_location ORDER BY company_id, id) l ON l.company_id = r.company_id"
+        )
+        key = "l.province"
+    sql = f"""
+        SELECT COALESCE({key}, ''), COUNT(*), COUNT(a.company_id)
+        FROM ({recognised_sql}) r (company_id)
+        {key_join}
+        LEFT JOIN informatiepakket_handoutdelivery a
+          ON a.company_id = r.company_id AND a.version_id = %s AND a.acknowledged_at IS NOT NULL
+        GROUP BY 1
+    """  # noqa: S608 - only fixed identifiers are interpolated; values are parameters
+    counts: dict[str, tuple[int, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*recognised_params, version.pk])
+        for k, n, a in cursor.fetchall():
+            before = counts.get(k, (0, 0))
+            counts[k] = (before[0] + n, before[1] + a)
+    return counts
+
+
 def coverage(version: HandoutVersion, group_by: str) -> list[CoverageRow]:
     """% of validly recognised companies that acknowledged this version, by sector or province.
 
     A company's province is that of its first location; companies without one count as
-    'onbekend'.
+    'onbekend'. Counted in SQL (GROUP BY), not company by company: on PostgreSQL in one query
+    with hash joins (`_coverage_counts_postgresql`), elsewhere with the ORM.
     """
     from stagekans.education.models import Sector
     from stagekans.geo.places import Province
 
-    acknowledged = HandoutDelivery.objects.filter(
-        version=version, company=OuterRef("pk"), acknowledged_at__isnull=False
-    )
-    companies = Company.objects.filter(pk__in=recognised_company_ids()).annotate(
-        ack=Exists(acknowledged)
-    )
+    recognised = recognised_company_ids()
+    if connection.vendor == "postgresql":
+        names = {
+            str(k): str(v)
+            for k, v in (Sector.choices if group_by == "sector" else Province.choices)
+        }
+        counts = _coverage_counts_postgresql(version, group_by)
+        return [
+            CoverageRow(
+                key=key, label=str(names.get(key, "onbekend")), recognised=n, acknowledged=a
+            )
+            for key, (n, a) in sorted(counts.items(), key=lambda kv: str(names.get(kv[0], "~")))
+        ]
+
+    def acknowledged(company_ref: str) -> Exists:
+        return Exists(
+            HandoutDelivery.objects.filter(
+                version=version, company_id=OuterRef(company_ref), acknowledged_at__isnull=False
+            )
+        )
+
     labels: dict[str, str]
+    totals: dict[str, list[int]] = {}
     if group_by == "sector":
         labels = {str(k): str(v) for k, v in Sector.choices}
-        rows = companies.values_list("sector", "ack")
+        rows = (
+            Company.objects.filter(pk__in=recognised)
+            .values("sector")
+            .annotate(n=Count("pk"), ack=Count("pk", filter=acknowledged("pk")))
+            .order_by()
+            .values_list("sector", "n", "ack")
+        )
+        for key, n, ack in rows:
+            bucket = totals.setdefault(key or "", [0, 0])
+            bucket[0] += n
+            bucket[1] += ack
     else:
         labels = {str(k): str(v) for k, v in Province.choices}
-        first_location = Location.objects.filter(company=OuterRef("pk")).order_by("pk")
-        from django.db.models import Subquery
-
-        rows = companies.annotate(
-            province=Subquery(first_location.values("province")[:1])
-        ).values_list("province", "ack")
-    totals: dict[str, list[int]] = {}
-    for key, ack in rows:
-        bucket = totals.setdefault(key or "", [0, 0])
-        bucket[0] += 1
-        bucket[1] += int(bool(ack))
+        first_locations = (
+            Location.objects.values("company_id").annotate(first=Min("pk")).values("first")
+        )
+        located = (
+            Location.objects.filter(pk__in=first_locations, company_id__in=recognised)
+            .values("province")
+            .annotate(n=Count("pk"), ack=Count("pk", filter=acknowledged("company_id")))
+            .order_by()
+            .values_list("province", "n", "ack")
+        )
+        for key, n, ack in located:
+            bucket = totals.setdefault(key or "", [0, 0])
+            bucket[0] += n
+            bucket[1] += ack
+        everyone = Company.objects.filter(pk__in=recognised).aggregate(
+            n=Count("pk"), ack=Count("pk", filter=acknowledged("pk"))
+        )
+        without_n = everyone["n"] - sum(n for n, _a in totals.values())
+        without_ack = everyone["ack"] - sum(a for _n, a in totals.values())
+        if without_n:
+            bucket = totals.setdefault("", [0, 0])
+            bucket[0] += without_n
+            bucket[1] += without_ack
     return [
         CoverageRow(key=key, label=str(labels.get(key, "onbekend")), recognised=n, acknowledged=a)
         for key, (n, a) in sorted(totals.items(), key=lambda kv: str(labels.get(kv[0], "~")))

@@ -3,36 +3,59 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stagekans.audit.models import AuditEvent
-from stagekans.audit.services import record
+from stagekans.audit.services import record, record_many
 from stagekans.companies.models import Company
 from stagekans.informatiepakket.models import HandoutDelivery, HandoutKind, HandoutVersion
-from stagekans.informatiepakket.selectors import current_versions, trainer_addresses
-from stagekans.notifications.services import enqueue_mail
+from stagekans.informatiepakket.selectors import (
+    current_versions,
+    trainer_addresses,
+    trainer_addresses_of,
+)
+from stagekans.jobs import services as jobs
+from stagekans.notifications.services import Mail, enqueue_mails
 
 REMINDER_AFTER = dt.timedelta(days=14)
 
 
-def _link(delivery: HandoutDelivery) -> str:
-    return settings.SITE_URL + reverse("informatiepakket:delivery_detail", args=[delivery.pk])
+_PK_PLACEHOLDER = 987654321
 
 
-def _mail_delivery(delivery: HandoutDelivery, *, reminder: bool) -> None:
+def _link(delivery_pk: int) -> str:
+    """The delivery's page; `reverse` once per process, not once per delivery."""
+    template = _link_template()
+    return template.replace(str(_PK_PLACEHOLDER), str(delivery_pk))
+
+
+@functools.cache
+def _link_template() -> str:
+    return settings.SITE_URL + reverse("informatiepakket:delivery_detail", args=[_PK_PLACEHOLDER])
+
+
+def _delivery_mails(
+    delivery_pk: int,
+    version: HandoutVersion,
+    addresses: list[str],
+    *,
+    reminder: bool,
+    reminder_count: int = 0,
+) -> list[Mail]:
     subject = (
         _("Herinnering: lees de hand-out '%(title)s'")
         if reminder
         else _("Nieuw in uw informatiepakket: '%(title)s'")
-    ) % {"title": delivery.version.title_nl}
+    ) % {"title": version.title_nl}
     body = _(
         "Beste praktijkopleider,\n\n"
         "Als erkend leerbedrijf ontvangt u van SBB het informatiepakket over eerlijke werving en "
@@ -40,39 +63,87 @@ def _mail_delivery(delivery: HandoutDelivery, *, reminder: bool) -> None:
         "%(version)s) en bevestig dat u hem gelezen heeft:\n\n%(link)s\n\n"
         "Met vriendelijke groet,\nStagekans / SBB"
     ) % {
-        "title": delivery.version.title_nl,
-        "version": delivery.version.version,
-        "link": _link(delivery),
+        "title": version.title_nl,
+        "version": version.version,
+        "link": _link(delivery_pk),
     }
-    suffix = f"reminder:{delivery.reminder_count}" if reminder else "issued"
-    for address in trainer_addresses(delivery.company):
-        enqueue_mail(
+    suffix = f"reminder:{reminder_count}" if reminder else "issued"
+    return [
+        Mail(
             to=address,
             subject=subject,
             body=body,
-            dedup_key=f"handout:{delivery.pk}:{suffix}:{address}",
+            dedup_key=f"handout:{delivery_pk}:{suffix}:{address}",
         )
+        for address in addresses
+    ]
 
 
-def _issue(company: Company, version: HandoutVersion, acting_user: Any) -> HandoutDelivery | None:
-    delivery, created = HandoutDelivery.objects.get_or_create(company=company, version=version)
-    if not created:
-        return None
-    record(
+def _mail_delivery(delivery: HandoutDelivery, *, reminder: bool) -> None:
+    enqueue_mails(
+        _delivery_mails(
+            delivery.pk,
+            delivery.version,
+            trainer_addresses(delivery.company),
+            reminder=reminder,
+            reminder_count=delivery.reminder_count,
+        )
+    )
+
+
+def issue_to_companies(
+    *, acting_user: Any, version: HandoutVersion, company_ids: list[int]
+) -> list[HandoutDelivery]:
+    """Issue `version` to every listed company that lacks it: set-based, in the caller's
+    transaction (one query per step, whatever the number of companies). Audit rows and mails
+    are the same as issuing one company at a time."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("issue_to_companies() must run inside a transaction")
+    have = set(
+        HandoutDelivery.objects.filter(version=version, company_id__in=company_ids).values_list(
+            "company_id", flat=True
+        )
+    )
+    wanted = [pk for pk in dict.fromkeys(company_ids) if pk not in have]
+    if not wanted:
+        return []
+    deliveries = HandoutDelivery.objects.bulk_create(
+        [HandoutDelivery(company_id=pk, version=version) for pk in wanted]
+    )
+    record_many(
         actor=acting_user,
         event=AuditEvent.HANDOUT_ISSUED,
-        obj=delivery,
-        details={"company": company.pk, "kind": version.kind, "version": version.version},
+        items=(
+            (d, {"company": d.company_id, "kind": version.kind, "version": version.version})
+            for d in deliveries
+        ),
     )
-    _mail_delivery(delivery, reminder=False)
-    return delivery
+    addresses = trainer_addresses_of(wanted)
+    enqueue_mails(
+        mail
+        for d in deliveries
+        for mail in _delivery_mails(d.pk, version, addresses.get(d.company_id, []), reminder=False)
+    )
+    return deliveries
+
+
+def issue_current_handouts_to_companies(*, acting_user: Any, company_ids: list[int]) -> int:
+    """Give (newly) recognised companies the current version of every hand-out, once."""
+    return sum(
+        len(issue_to_companies(acting_user=acting_user, version=version, company_ids=company_ids))
+        for version in current_versions()
+    )
 
 
 @transaction.atomic
 def issue_current_handouts(*, acting_user: Any, company: Company) -> list[HandoutDelivery]:
     """Give a (newly) recognised company the current version of every hand-out, once."""
-    issued = [_issue(company, version, acting_user) for version in current_versions()]
-    return [d for d in issued if d is not None]
+    issued: list[HandoutDelivery] = []
+    for version in current_versions():
+        issued += issue_to_companies(
+            acting_user=acting_user, version=version, company_ids=[company.pk]
+        )
+    return issued
 
 
 @transaction.atomic
@@ -193,8 +264,17 @@ def publish_version(
     return version
 
 
-def issue_version_in_batches(*, version_id: int, batch_size: int = 500) -> int:
-    """Issue a version to every validly recognised company, resumable and with progress."""
+ISSUE_JOB = "informatiepakket.issue_version"
+
+
+def issue_version_in_batches(*, version_id: int, batch_size: int = 2000) -> int:
+    """Issue a version to every validly recognised company that lacks it, in chunks of their own
+    transactions, with progress (jobs.BackgroundJob) for the publish page.
+
+    Idempotent and resumable: a chunk commits its deliveries, audit rows, mails and progress
+    together; a re-run after a crash continues with the companies that still lack the version.
+    Returns the number of deliveries written by this run.
+    """
     from stagekans.informatiepakket.selectors import recognised_company_ids
 
     version = HandoutVersion.objects.get(pk=version_id)
@@ -204,15 +284,30 @@ def issue_version_in_batches(*, version_id: int, batch_size: int = 500) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for start in range(0, len(company_ids), batch_size):
-        with transaction.atomic():
-            for company in Company.objects.filter(pk__in=company_ids[start : start + batch_size]):
-                _issue(company, version, None)
-            HandoutVersion.objects.filter(pk=version.pk).update(
-                issued_count=HandoutDelivery.objects.filter(version=version).count()
-            )
+    job = jobs.start(
+        acting_user=version.published_by,
+        kind=ISSUE_JOB,
+        subject=f"handoutversion:{version.pk}",
+        label=_("Verstrekken van %(version)s") % {"version": version},
+        total=len(company_ids),
+    )
+    written = 0
+    try:
+        for start in range(0, len(company_ids), batch_size):
+            chunk = company_ids[start : start + batch_size]
+            with transaction.atomic():
+                issued = issue_to_companies(acting_user=None, version=version, company_ids=chunk)
+                HandoutVersion.objects.filter(pk=version.pk).update(
+                    issued_count=F("issued_count") + len(issued)
+                )
+                jobs.advance(job, done=len(chunk), cursor={"last_company": chunk[-1]})
+            written += len(issued)
+    except Exception as error:
+        jobs.fail(job, error=f"{type(error).__name__}: {error}")
+        raise
     HandoutVersion.objects.filter(pk=version.pk).update(
         issued_count=HandoutDelivery.objects.filter(version=version).count(),
         issue_finished_at=timezone.now(),
     )
-    return len(company_ids)
+    jobs.finish(job, result={"issued": written})
+    return written

@@ -18,6 +18,7 @@ from stagekans.informatiepakket import selectors, services
 from stagekans.informatiepakket.forms import PublishForm
 from stagekans.informatiepakket.models import HandoutVersion
 from stagekans.informatiepakket.rendering import render_text
+from stagekans.jobs import selectors as jobs_selectors
 
 
 @login_required
@@ -131,4 +132,9 @@ def publish(request: HttpRequest) -> HttpResponse:
         else "informatiepakket/publish.html"
     )
     status = 400 if request.method == "POST" else 200
-    return render(request, template, {"form": form, "versions": versions}, status=status)
+    context = {
+        "form": form,
+        "versions": versions,
+        "job": jobs_selectors.latest(services.ISSUE_JOB),
+    }
+    return render(request, template, context, status=status)

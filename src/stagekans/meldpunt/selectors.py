@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Prefetch, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -207,26 +206,33 @@ def report_counts(dimension: str, *, year: int, today: dt.date | None = None) ->
     choices = all_choices[dimension]
     keys = [key for key, _label in choices]
     counts = np.zeros((len(keys), len(month_list)), dtype=np.int64)
-    rows: Any
+    # Aggregated in SQL: one row per category with a count per local month (COUNT … FILTER on
+    # the month's boundaries, so no per-row time-zone conversion), not one row per report.
+    bounds = [timezone.make_aware(dt.datetime(year, m, 1), tz) for m in range(1, 13)] + [end]
+    qs: QuerySet[Any]
     if dimension == "ground":
-        rows = (
-            ReportGround.objects.filter(report__received_at__gte=start, report__received_at__lt=end)
-            .annotate(month=TruncMonth("report__received_at", tzinfo=tz))
-            .values_list("ground", "month")
+        field, qs = (
+            "ground",
+            ReportGround.objects.filter(
+                report__received_at__gte=start, report__received_at__lt=end
+            ),
         )
+        moment = "report__received_at"
     else:
-        rows = (
-            Report.objects.filter(received_at__gte=start, received_at__lt=end)
-            .annotate(month=TruncMonth("received_at", tzinfo=tz))
-            .values_list(dimension, "month")
+        field, qs = dimension, Report.objects.filter(received_at__gte=start, received_at__lt=end)
+        moment = "received_at"
+    per_month = {
+        f"m{i}": Count(
+            "pk", filter=Q(**{f"{moment}__gte": bounds[i], f"{moment}__lt": bounds[i + 1]})
         )
-    month_index = {m: i for i, m in enumerate(month_list)}
+        for i in range(12)
+    }
+    rows: Any = qs.values(field).annotate(**per_month).order_by()
     key_index = {k: i for i, k in enumerate(keys)}
-    for key, month in rows:
-        column = month_index.get(month.date() if isinstance(month, dt.datetime) else month)
-        row = key_index.get(key or UNKNOWN)
-        if column is not None and row is not None:
-            counts[row, column] += 1
+    for row in rows:
+        index = key_index.get(row[field] or UNKNOWN)
+        if index is not None:
+            counts[index] += np.array([row[f"m{i}"] for i in range(12)], dtype=np.int64)
     return CountTable(
         dimension=dimension,
         row_keys=keys,

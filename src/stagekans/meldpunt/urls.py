@@ -8,6 +8,7 @@ urlpatterns = [
     path("ontvangen/", views.received, name="received"),
     path("volgen/", views.follow, name="follow"),
     path("volgen/melding/", views.follow_report, name="follow_report"),
+    path("volgen/stoppen/", views.follow_stop, name="follow_stop"),
     path("mijn-meldingen/", views.own_reports, name="own_reports"),
     path("mijn-meldingen/<str:reference>/", views.own_report, name="own_report"),
     path(

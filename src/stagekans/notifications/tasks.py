@@ -15,7 +15,9 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="notifications.drain_outbox")
 def drain_outbox() -> int:
-    sent = services.send_due()
+    """One drain at a time sends everything due (see services.drain)."""
+    services.drain_started()
+    sent = services.drain()
     if sent:
         logger.info("outbox: sent %d mails", sent)
     return sent

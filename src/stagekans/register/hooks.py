@@ -36,6 +36,33 @@ def run_grant_handlers(*, recognition: Any, acting_user: Any) -> None:
         handler(recognition=recognition, acting_user=acting_user)
 
 
+BulkGrantHandler = Callable[..., None]
+_bulk_grant_handlers: dict[GrantHandler, BulkGrantHandler] = {}
+
+
+def bulk_variant_of(handler: GrantHandler) -> Callable[[BulkGrantHandler], BulkGrantHandler]:
+    """Register a set-based version of a grant handler, for national imports: it receives
+    `recognitions` (a list) and must have the same effect as calling `handler` for each."""
+
+    def register(bulk: BulkGrantHandler) -> BulkGrantHandler:
+        _bulk_grant_handlers[handler] = bulk
+        return bulk
+
+    return register
+
+
+def run_grant_handlers_in_bulk(*, recognitions: list[Any], acting_user: Any) -> None:
+    if not recognitions:
+        return
+    for handler in list(_grant_handlers):
+        bulk = _bulk_grant_handlers.get(handler)
+        if bulk is not None:
+            bulk(recognitions=recognitions, acting_user=acting_user)
+        else:
+            for recognition in recognitions:
+                handler(recognition=recognition, acting_user=acting_user)
+
+
 RevocationPreview = Callable[..., list[str]]
 _revocation_previews: list[RevocationPreview] = []
 

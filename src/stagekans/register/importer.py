@@ -1,16 +1,22 @@
 """CSV import of companies, locations and recognitions (format: docs/import-register.md).
 
 Two phases: every row is validated first (all errors collected, each with row, column and a
-Dutch reason); only when there is no error at all is anything written, in ONE transaction and
-through the services (so audit rows exist). Importing the same file again writes nothing.
+Dutch reason); only when there is no error at all is anything written. Writing is set-based, in
+chunks of whole companies, each chunk its own transaction with its audit rows, status history,
+hand-outs, mails and progress (jobs.BackgroundJob): the same rows the services write one by one
+(`tests/test_import_bulk.py` compares them). A crash in chunk 40 leaves chunks 1-39 committed and
+the job's cursor at 39; importing the same file again writes only what is missing, and importing
+it again after that writes nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
-from collections.abc import Iterable
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from stagekans.companies import services as company_services
+from stagekans.audit.models import AuditEvent
+from stagekans.audit.services import record_many
 from stagekans.companies.models import Company, Location, SizeClass
 from stagekans.core.identifiers import (
     normalise_kvk,
@@ -32,9 +39,12 @@ from stagekans.core.identifiers import (
 from stagekans.education.models import Qualification, Sector
 from stagekans.geo.models import PostcodeArea
 from stagekans.geo.places import find_place
+from stagekans.jobs import services as jobs
+from stagekans.jobs.models import BackgroundJob, JobState
 from stagekans.register import services
-from stagekans.register.models import Recognition
-from stagekans.register.workflow import ALL_CONDITIONS_MET, RecognitionStatus
+from stagekans.register.hooks import run_grant_handlers_in_bulk
+from stagekans.register.models import Recognition, RecognitionConditions, RecognitionStatusChange
+from stagekans.register.workflow import CONDITION_FIELDS, RecognitionStatus, check_transition
 
 COLUMNS = (
     "kvk_number",
@@ -70,6 +80,9 @@ class RowError:
 class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
+    chunks: int = 0
+    chunks_written: int = 0
+    job: Any = None
     companies_created: int = 0
     companies_updated: int = 0
     locations_created: int = 0
@@ -91,6 +104,12 @@ class ImportReport:
         )
 
     def summary(self) -> str:
+        if self.errors and self.chunks_written:
+            return _(
+                "De import stopte na %(done)s van %(chunks)s delen: %(n)s fout(en). Wat al "
+                "verwerkt is blijft staan; herstel de oorzaak en importeer hetzelfde bestand "
+                "opnieuw, dan gaat de import verder waar hij stopte."
+            ) % {"done": self.chunks_written, "chunks": self.chunks, "n": len(self.errors)}
         if self.errors:
             error_rows = len({error.row for error in self.errors})
             errors = ngettext("%(n)s fout", "%(n)s fouten", len(self.errors)) % {
@@ -117,7 +136,7 @@ class ImportReport:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     line: int
     kvk: str
@@ -143,13 +162,20 @@ class UnreadableCsv(Exception):
         self.line, self.reason = line, reason
 
 
-def _read(text: str) -> tuple[list[str] | None, list[dict[str, str]]]:
+def _read(text: str) -> tuple[list[str] | None, Iterator[dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     try:
-        rows = [dict(r) for r in reader]
-    except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
+        header = list(reader.fieldnames) if reader.fieldnames else None
+    except csv.Error as exc:
         raise UnreadableCsv(reader.line_num, str(exc)) from exc
-    return (list(reader.fieldnames) if reader.fieldnames else None), rows
+
+    def rows() -> Iterator[dict[str, str]]:
+        try:
+            yield from reader
+        except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
+            raise UnreadableCsv(reader.line_num, str(exc)) from exc
+
+    return header, rows()
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -173,6 +199,7 @@ MAX_LENGTHS = {
 def _validate(text: str, report: ImportReport) -> list[_Row]:
     try:
         header, raw_rows = _read(text)
+        return _validate_rows(header, raw_rows, report)
     except UnreadableCsv as exc:
         report.errors.append(
             RowError(
@@ -182,7 +209,11 @@ def _validate(text: str, report: ImportReport) -> list[_Row]:
             )
         )
         return []
-    report.rows = len(raw_rows)
+
+
+def _validate_rows(
+    header: list[str] | None, raw_rows: Iterator[dict[str, str]], report: ImportReport
+) -> list[_Row]:
     if header is None:
         report.errors.append(RowError(1, "-", _("Het bestand is leeg.")))
         return []
@@ -193,16 +224,18 @@ def _validate(text: str, report: ImportReport) -> list[_Row]:
     if missing:
         return []
 
-    crebos = {(r.get("crebo") or "").strip() for r in raw_rows}
-    qualifications = {q.crebo: q for q in Qualification.objects.filter(crebo__in=crebos)}
-    pc4s = {normalise_postcode(r.get("postcode") or "")[:4] for r in raw_rows}
-    known_pc4 = set(PostcodeArea.objects.filter(pc4__in=pc4s).values_list("pc4", flat=True))
+    sectors, size_classes = frozenset(Sector.values), frozenset(SizeClass.values)
+    pool: dict[str, str] = {}
+    # Reference tables are small (a few thousand rows): load them once instead of per row.
+    qualifications = set(Qualification.objects.values_list("crebo", flat=True))
+    known_pc4 = set(PostcodeArea.objects.values_list("pc4", flat=True))
     today = timezone.localdate()
 
     parsed: list[_Row] = []
     companies_seen: dict[str, tuple[str, str, str, int]] = {}
     recognitions_seen: dict[tuple[str, str], tuple[str, dt.date | None, int]] = {}
     for index, raw in enumerate(raw_rows):
+        report.rows += 1
         line = index + 2
         value = {c: (raw.get(c) or "").strip() for c in COLUMNS}
         errors: list[RowError] = []
@@ -215,8 +248,11 @@ def _validate(text: str, report: ImportReport) -> list[_Row]:
         for column in COLUMNS:
             if column != "valid_from" and not value[column]:
                 err(column, _("Dit veld is verplicht."))
-        kvk = normalise_kvk(value["kvk_number"])
-        if value["kvk_number"]:
+        kvk = value["kvk_number"]
+        if _EIGHT_DIGITS.match(kvk) and kvk != "00000000":
+            pass  # already valid and normal: the common case, without the general checks
+        elif kvk:
+            kvk = normalise_kvk(kvk)
             try:
                 validate_kvk(value["kvk_number"])
             except ValidationError as e:
@@ -227,22 +263,30 @@ def _validate(text: str, report: ImportReport) -> list[_Row]:
         for column in COLUMNS:
             if "\x00" in value[column]:
                 err(column, _("Bevat een ongeldig teken (NUL)."))
-        if value["sector"] and value["sector"] not in Sector.values:
+        if value["sector"] and value["sector"] not in sectors:
             err(
                 "sector",
                 _("Onbekende sector '%(v)s'; kies uit: %(allowed)s.")
                 % {"v": value["sector"], "allowed": ", ".join(Sector.values)},
             )
-        if value["size_class"] and value["size_class"] not in SizeClass.values:
+        if value["size_class"] and value["size_class"] not in size_classes:
             err(
                 "size_class",
                 _("Onbekende grootteklasse '%(v)s'; kies uit: %(allowed)s.")
                 % {"v": value["size_class"], "allowed": ", ".join(SizeClass.values)},
             )
-        postcode = normalise_postcode(value["postcode"])
+        postcode = value["postcode"]
+        canonical = bool(_CANONICAL_POSTCODE.match(postcode)) and postcode[5:] not in (
+            "SA",
+            "SD",
+            "SS",
+        )
+        if not canonical:
+            postcode = normalise_postcode(postcode)
         if value["postcode"]:
             try:
-                validate_postcode(value["postcode"])
+                if not canonical:
+                    validate_postcode(value["postcode"])
             except ValidationError as e:
                 err("postcode", _messages(e))
             else:
@@ -325,19 +369,20 @@ def _validate(text: str, report: ImportReport) -> list[_Row]:
             kvk, (value["company_name"], value["sector"], value["size_class"], line)
         )
         recognitions_seen.setdefault(key, (status, valid_from, line))
-        parsed.append(
+        shared = pool.setdefault  # one string object per distinct value: a national file
+        parsed.append(  # repeats sectors, places, streets and crebos thousands of times
             _Row(
                 line=line,
                 kvk=kvk,
                 company_name=value["company_name"],
-                sector=value["sector"],
-                size_class=value["size_class"],
-                street=value["street"],
-                house_number=value["house_number"],
+                sector=shared(value["sector"], value["sector"]),
+                size_class=shared(value["size_class"], value["size_class"]),
+                street=shared(value["street"], value["street"]),
+                house_number=shared(value["house_number"], value["house_number"]),
                 postcode=postcode,
-                place=value["place"],
-                crebo=value["crebo"],
-                status=status,
+                place=shared(value["place"], value["place"]),
+                crebo=shared(value["crebo"], value["crebo"]),
+                status=shared(status, status),
                 valid_from=valid_from,
             )
         )
@@ -347,26 +392,47 @@ def _validate(text: str, report: ImportReport) -> list[_Row]:
     return parsed
 
 
-def _check_against_register(rows: Iterable[_Row], report: ImportReport) -> None:
-    """Rows must not overturn a decision already in the register."""
-    rows = list(rows)
-    existing = {
-        (r.company.kvk_number, r.qualification.crebo): r
-        for r in Recognition.objects.filter(
-            company__kvk_number__in={row.kvk for row in rows}
-        ).select_related("company", "qualification")
-    }
+LOOKUP_CHUNK = 10_000  # keys per IN (...) look-up (PostgreSQL allows 65,535 parameters)
+# Fast paths for values already in their normal form (nearly every row of a register export);
+# anything else goes through the general normalisation and validation.
+_EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
+_CANONICAL_POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
+
+
+def _check_against_register(rows: list[_Row], report: ImportReport) -> None:
+    """Rows must not overturn a decision already in the register.
+
+    Set-based: one narrow query per 10,000 KvK numbers (tuples, not model instances)."""
+    errors: list[RowError] = []
+    ordered = sorted(rows, key=lambda r: r.kvk)  # look up 10,000 rows' companies at a time
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        part = ordered[start : start + LOOKUP_CHUNK]
+        existing: dict[tuple[str, str], tuple[str, dt.date | None]] = {
+            (kvk, crebo): (status, valid_from)
+            for kvk, crebo, status, valid_from in Recognition.objects.filter(
+                company__kvk_number__in={row.kvk for row in part}
+            ).values_list("company__kvk_number", "qualification__crebo", "status", "valid_from")
+        }
+        _check_part(part, existing, errors)
+    report.errors.extend(sorted(errors, key=lambda e: e.row))
+
+
+def _check_part(
+    rows: list[_Row],
+    existing: dict[tuple[str, str], tuple[str, dt.date | None]],
+    errors: list[RowError],
+) -> None:
     for row in rows:
         current = existing.get((row.kvk, row.crebo))
         if current is None:
             continue
-        status = current.status
+        status, current_from = current
         if status == RecognitionStatus.REQUESTED:
             continue  # requested → requested (nothing) or → recognised (grant)
         if status == RecognitionStatus.RECOGNISED:
-            if row.status == RecognitionStatus.RECOGNISED and row.valid_from == current.valid_from:
+            if row.status == RecognitionStatus.RECOGNISED and row.valid_from == current_from:
                 continue
-            report.errors.append(
+            errors.append(
                 RowError(
                     row.line,
                     "recognition_status",
@@ -374,11 +440,11 @@ def _check_against_register(rows: Iterable[_Row], report: ImportReport) -> None:
                         "Deze erkenning staat al als erkend in het register (vanaf %(d)s); de "
                         "import wijzigt geen genomen besluiten."
                     )
-                    % {"d": current.valid_from},
+                    % {"d": current_from},
                 )
             )
         elif row.status == RecognitionStatus.RECOGNISED:
-            report.errors.append(
+            errors.append(
                 RowError(
                     row.line,
                     "recognition_status",
@@ -386,112 +452,374 @@ def _check_against_register(rows: Iterable[_Row], report: ImportReport) -> None:
                         "Deze erkenning is %(s)s; een nieuwe erkenning loopt via een aanvraag "
                         "en beoordeling, niet via de import."
                     )
-                    % {"s": current.get_status_display()},
+                    % {"s": RecognitionStatus(status).label},
                 )
             )
 
 
-def _write(rows: list[_Row], report: ImportReport, acting_user: Any, source: str) -> None:
+IMPORT_JOB = "register.import"
+CHUNK_ROWS = 2000
+
+
+def _chunks(rows: list[_Row], size: int) -> list[list[_Row]]:
+    """Rows grouped by company (first appearance order), cut into chunks of about `size` rows
+    that never split a company: a company, its locations and recognitions commit together."""
+    by_company: dict[str, list[_Row]] = {}
+    for row in rows:
+        by_company.setdefault(row.kvk, []).append(row)
+    chunks: list[list[_Row]] = []
+    current: list[_Row] = []
+    for company_rows in by_company.values():
+        if current and len(current) + len(company_rows) > size:
+            chunks.append(current)
+            current = []
+        current.extend(company_rows)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _locate_many(rows: list[_Row]) -> dict[str, PostcodeArea]:
+    """`geo.services.locate` for a chunk: the PC4 area of each postcode, created (from the
+    first row's place, as `locate` does) when the area is not known yet."""
+    pc4s = {row.postcode[:4] for row in rows}
+    areas = {a.pc4: a for a in PostcodeArea.objects.filter(pc4__in=pc4s)}
+    new: dict[str, PostcodeArea] = {}
+    for row in rows:
+        pc4 = row.postcode[:4]
+        if pc4 in areas or pc4 in new:
+            continue
+        found = find_place(row.place)
+        if found is None:  # validation saw it; a place list change in between
+            raise ValidationError(
+                _("Plaats '%(place)s' is niet bekend. Kies een Nederlandse plaats.")
+                % {"place": row.place}
+            )
+        new[pc4] = PostcodeArea(
+            pc4=pc4,
+            place=found.name,
+            province=found.province,
+            latitude=found.latitude,
+            longitude=found.longitude,
+        )
+    if new:
+        PostcodeArea.objects.bulk_create(new.values(), ignore_conflicts=True)
+        areas.update({a.pc4: a for a in PostcodeArea.objects.filter(pc4__in=list(new))})
+    return areas
+
+
+def _write_chunk(
+    rows: list[_Row],
+    report: ImportReport,
+    acting_user: Any,
+    source: str,
+    qualifications: dict[str, Qualification],
+    *,
+    lock: bool = True,
+) -> bool:
+    """Write one chunk set-based, inside its transaction: the same rows, audit entries,
+    hand-outs and mails as `register_company`/`add_location`/`request_recognition`/
+    `grant_recognition` row by row, with a constant number of queries.
+
+    With `lock=False` it only reads (no row locks) and returns whether the chunk has anything
+    to write, so a re-import of an unchanged register neither locks nor dirties any row."""
     reason = _("Import registerbestand %(source)s") % {"source": source}
-    companies = {
-        c.kvk_number: c for c in Company.objects.filter(kvk_number__in={r.kvk for r in rows})
+    notes = _("Voorwaarden beoordeeld in het bronregister (import %(source)s).") % {
+        "source": source
     }
+    actor = acting_user if getattr(acting_user, "pk", None) else None
+    kvks = list(dict.fromkeys(row.kvk for row in rows))
+
+    # Companies: new ones in one INSERT, changed ones in one UPDATE.
+    companies = {
+        c.kvk_number: c
+        for c in (Company.objects.select_for_update() if lock else Company.objects)
+        .filter(kvk_number__in=kvks)
+        .order_by("pk")
+    }
+    first_rows: dict[str, _Row] = {}
+    for row in rows:
+        first_rows.setdefault(row.kvk, row)
+    new_companies = [
+        Company(
+            kvk_number=row.kvk,
+            name=row.company_name,
+            sector=row.sector,
+            size_class=row.size_class,
+            sbi_code="",
+            website="",
+        )
+        for kvk, row in first_rows.items()
+        if kvk not in companies
+    ]
+    if not lock and new_companies:
+        return True
+    Company.objects.bulk_create(new_companies)
+    record_many(
+        actor=acting_user,
+        event=AuditEvent.COMPANY_CREATED,
+        items=((c, {"kvk_number": c.kvk_number}) for c in new_companies),
+    )
+    updated: list[tuple[Company, dict[str, Any]]] = []
+    changed_fields: set[str] = set()
+    for kvk, company in companies.items():
+        row = first_rows[kvk]
+        changes = {
+            name: new
+            for name, new in (
+                ("name", row.company_name),
+                ("sector", row.sector),
+                ("size_class", row.size_class),
+            )
+            if getattr(company, name) != new
+        }
+        if changes:
+            before = {name: getattr(company, name) for name in changes}
+            for name, value in changes.items():
+                setattr(company, name, value)
+            changed_fields |= set(changes)
+            updated.append((company, {"before": before, "after": changes}))
+    if not lock and updated:
+        return True
+    if updated:
+        Company.objects.bulk_update([c for c, _d in updated], sorted(changed_fields))
+        record_many(actor=acting_user, event=AuditEvent.COMPANY_UPDATED, items=updated)
+    companies.update({c.kvk_number: c for c in new_companies})
+    report.companies_created += len(new_companies)
+    report.companies_updated += len(updated)
+
+    # Locations: one look-up of the chunk's existing addresses, one INSERT.
+    company_ids = [c.pk for c in companies.values()]
+    have_locations = {
+        (company_id, postcode, number.casefold())
+        for company_id, postcode, number in Location.objects.filter(
+            company_id__in=company_ids
+        ).values_list("company_id", "postcode", "house_number")
+    }
+    wanted: dict[tuple[int, str, str], _Row] = {}
+    for row in rows:
+        key = (companies[row.kvk].pk, row.postcode, row.house_number.casefold())
+        if key not in have_locations:
+            wanted.setdefault(key, row)
+    if not lock and wanted:
+        return True
+    areas = _locate_many(list(wanted.values())) if wanted else {}
+    new_locations = []
+    for (company_id, _postcode, _number), row in wanted.items():
+        area = areas[row.postcode[:4]]
+        new_locations.append(
+            Location(
+                company_id=company_id,
+                name="",
+                street=row.street,
+                house_number=row.house_number,
+                postcode=row.postcode,
+                place=area.place,
+                province=area.province,
+                latitude=area.latitude,
+                longitude=area.longitude,
+            )
+        )
+    Location.objects.bulk_create(new_locations)
+    record_many(
+        actor=acting_user,
+        event=AuditEvent.LOCATION_CREATED,
+        items=(
+            (loc, {"company": loc.company_id, "postcode": loc.postcode}) for loc in new_locations
+        ),
+    )
+    report.locations_created += len(new_locations)
+
+    # Recognitions: request what is new (or expired/revoked), then grant what is 'recognised'.
+    existing = {
+        (r.company_id, r.qualification_id): r
+        for r in (Recognition.objects.select_for_update() if lock else Recognition.objects)
+        .filter(company_id__in=company_ids)
+        .order_by("pk")
+    }
+    targets: dict[tuple[int, int], _Row] = {}
+    for row in rows:
+        targets.setdefault((companies[row.kvk].pk, qualifications[row.crebo].pk), row)
+    to_create: list[Recognition] = []
+    to_rerequest: list[Recognition] = []
+    requested: list[tuple[Recognition, _Row]] = []
+    for target, row in targets.items():
+        recognition = existing.get(target)
+        if recognition is None:
+            recognition = Recognition(
+                company=companies[row.kvk],
+                qualification=qualifications[row.crebo],
+                status=RecognitionStatus.REQUESTED,
+            )
+            to_create.append(recognition)
+            existing[target] = recognition
+        elif recognition.status in (RecognitionStatus.EXPIRED, RecognitionStatus.REVOKED):
+            check_transition(RecognitionStatus(recognition.status), RecognitionStatus.REQUESTED)
+            recognition.status = RecognitionStatus.REQUESTED
+            to_rerequest.append(recognition)
+        else:
+            continue
+        requested.append((recognition, row))
+    granted: list[tuple[Recognition, _Row]] = [
+        (existing[target], row)
+        for target, row in targets.items()
+        if row.status == RecognitionStatus.RECOGNISED
+        and existing[target].status == RecognitionStatus.REQUESTED
+    ]
+    if not lock:
+        return bool(requested or granted)
+    Recognition.objects.bulk_create(to_create)
+    if to_rerequest:
+        Recognition.objects.filter(pk__in=[r.pk for r in to_rerequest]).update(
+            status=RecognitionStatus.REQUESTED
+        )
+    RecognitionStatusChange.objects.bulk_create(
+        RecognitionStatusChange(
+            recognition=r, status=RecognitionStatus.REQUESTED, reason=reason, actor=actor
+        )
+        for r, _row in requested
+    )
+    record_many(
+        actor=acting_user,
+        event=AuditEvent.RECOGNITION_REQUESTED,
+        items=(
+            (r, {"company": r.company_id, "crebo": row.crebo, "reason": reason})
+            for r, row in requested
+        ),
+    )
+    report.recognitions_requested += len(requested)
+
+    met = {name: True for name in CONDITION_FIELDS}
+    for recognition, row in granted:
+        assert row.valid_from is not None  # validated: 'recognised' needs a date
+        recognition.valid_from = row.valid_from
+        recognition.valid_until = _add_years(row.valid_from, services.RECOGNITION_PERIOD_YEARS)
+        recognition.publication_consent = met["publication_consent"]
+        recognition.status = RecognitionStatus.RECOGNISED
+    # One UPDATE per distinct start date (a register has few), not a CASE per row.
+    by_start: dict[dt.date, list[int]] = {}
+    for recognition, _row in granted:
+        assert recognition.valid_from is not None
+        by_start.setdefault(recognition.valid_from, []).append(recognition.pk)
+    for start, ids in by_start.items():
+        Recognition.objects.filter(pk__in=ids).update(
+            valid_from=start,
+            valid_until=_add_years(start, services.RECOGNITION_PERIOD_YEARS),
+            publication_consent=met["publication_consent"],
+            status=RecognitionStatus.RECOGNISED,
+        )
+    status_changes = RecognitionStatusChange.objects.bulk_create(
+        RecognitionStatusChange(
+            recognition=r, status=RecognitionStatus.RECOGNISED, reason=reason, actor=actor
+        )
+        for r, _row in granted
+    )
+    RecognitionConditions.objects.bulk_create(
+        RecognitionConditions(
+            recognition=r, status_change=change, assessed_by=actor, notes=notes.strip(), **met
+        )
+        for (r, _row), change in zip(granted, status_changes, strict=True)
+    )
+    record_many(
+        actor=acting_user,
+        event=AuditEvent.RECOGNITION_GRANTED,
+        items=(
+            (
+                r,
+                {
+                    "valid_from": r.valid_from.isoformat() if r.valid_from else None,
+                    "valid_until": r.valid_until.isoformat() if r.valid_until else None,
+                    "reason": reason,
+                    "conditions": met,
+                    "reassessment": False,
+                },
+            )
+            for r, _row in granted
+        ),
+    )
+    run_grant_handlers_in_bulk(recognitions=[r for r, _row in granted], acting_user=acting_user)
+    report.recognitions_granted += len(granted)
+    return True
+
+
+def import_register(
+    *,
+    acting_user: Any,
+    text: str,
+    source: str = "",
+    chunk_rows: int = CHUNK_ROWS,
+    resume: BackgroundJob | None = None,
+) -> ImportReport:
+    """Validate every row; then write in chunks of whole companies, each its own transaction.
+
+    Nothing is written when any row has an error. `resume` (a failed run of the same file:
+    same SHA-256) skips the chunks its cursor marks as committed; without it a re-run is still
+    correct (it writes only what is missing), just slower.
+    """
+    report = ImportReport()
+    rows = _validate(text, report)
+    if report.errors:
+        return report
+    source = source or "csv"
+    chunks = _chunks(rows, chunk_rows)
+    report.chunks = len(chunks)
     qualifications = {
         q.crebo: q for q in Qualification.objects.filter(crebo__in={r.crebo for r in rows})
     }
-    done_locations: set[tuple[int, str, str]] = set()
-    done_recognitions: set[tuple[int, int]] = set()
-    for row in rows:
-        company = companies.get(row.kvk)
-        if company is None:
-            company = company_services.register_company(
-                acting_user=acting_user,
-                kvk_number=row.kvk,
-                name=row.company_name,
-                sector=row.sector,
-                size_class=row.size_class,
-            )
-            companies[row.kvk] = company
-            report.companies_created += 1
-        else:
-            changes = {
-                field: new
-                for field, new in (
-                    ("name", row.company_name),
-                    ("sector", row.sector),
-                    ("size_class", row.size_class),
-                )
-                if getattr(company, field) != new
-            }
-            if changes:
-                company = company_services.update_company(
-                    acting_user=acting_user, company=company, **changes
-                )
-                companies[row.kvk] = company
-                report.companies_updated += 1
-
-        location_key = (company.pk, row.postcode, row.house_number.casefold())
-        if location_key not in done_locations:
-            done_locations.add(location_key)
-            exists = Location.objects.filter(
-                company=company, postcode=row.postcode, house_number__iexact=row.house_number
-            ).exists()
-            if not exists:
-                company_services.add_location(
-                    acting_user=acting_user,
-                    company=company,
-                    street=row.street,
-                    house_number=row.house_number,
-                    postcode=row.postcode,
-                    place=row.place,
-                )
-                report.locations_created += 1
-
-        qualification = qualifications[row.crebo]
-        if (company.pk, qualification.pk) in done_recognitions:
-            continue
-        done_recognitions.add((company.pk, qualification.pk))
-        recognition = Recognition.objects.filter(
-            company=company, qualification=qualification
-        ).first()
-        if recognition is None or recognition.status in (
-            RecognitionStatus.EXPIRED,
-            RecognitionStatus.REVOKED,
-        ):
-            recognition = services.request_recognition(
-                acting_user=acting_user, company=company, qualification=qualification, reason=reason
-            )
-            report.recognitions_requested += 1
-        if (
-            row.status == RecognitionStatus.RECOGNISED
-            and recognition.status == RecognitionStatus.REQUESTED
-        ):
-            services.grant_recognition(
-                acting_user=acting_user,
-                recognition=recognition,
-                reason=reason,
-                # 'recognised' in the source register means the five conditions were met there.
-                conditions=ALL_CONDITIONS_MET,
-                notes=_("Voorwaarden beoordeeld in het bronregister (import %(source)s).")
-                % {"source": source},
-                valid_from=row.valid_from,
-            )
-            report.recognitions_granted += 1
-
-
-def import_register(*, acting_user: Any, text: str, source: str = "") -> ImportReport:
-    """Validate every row; write everything (one transaction) or nothing."""
-    report = ImportReport()
-    with transaction.atomic():
-        rows = _validate(text, report)
-        if report.errors:
-            return report
-        try:
+    fingerprint = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    skip = 0
+    if (
+        resume is not None
+        and resume.state == JobState.FAILED
+        and resume.cursor.get("file") == fingerprint
+        and resume.cursor.get("chunks") == len(chunks)
+    ):
+        skip = int(resume.cursor.get("chunk", 0))
+        job = resume
+        BackgroundJob.objects.filter(pk=job.pk).update(
+            state=JobState.RUNNING, finished_at=None, last_error=""
+        )
+    else:
+        job = jobs.start(
+            acting_user=acting_user,
+            kind=IMPORT_JOB,
+            label=_("Import registerbestand %(source)s") % {"source": source},
+            subject=source[:100],
+            total=len(rows),
+        )
+    report.job = job
+    report.chunks_written = skip
+    index = skip
+    try:
+        for index in range(skip, len(chunks)):
             with transaction.atomic():
-                _write(rows, report, acting_user, source or "csv")
-        except ValidationError as exc:
-            # A rule only a service knows about: report it, and nothing of the import stays.
-            report.errors.append(RowError(0, "-", _messages(exc)))
-            report.companies_created = report.companies_updated = report.locations_created = 0
-            report.recognitions_requested = report.recognitions_granted = 0
+                # read first without row locks: an unchanged chunk writes and locks nothing
+                if _write_chunk(
+                    chunks[index], report, acting_user, source, qualifications, lock=False
+                ):
+                    _write_chunk(chunks[index], report, acting_user, source, qualifications)
+                jobs.advance(
+                    job,
+                    done=len(chunks[index]),
+                    cursor={"chunk": index + 1, "chunks": len(chunks), "file": fingerprint},
+                )
+            report.chunks_written = index + 1
+    except ValidationError as exc:
+        # A rule only a service knows about: report it; earlier chunks stay committed.
+        report.errors.append(RowError(chunks[index][0].line, "-", _messages(exc)))
+        jobs.fail(job, error=_messages(exc))
+        return report
+    except BaseException as exc:
+        jobs.fail(job, error=f"{type(exc).__name__}: {exc}")
+        raise
+    jobs.finish(
+        job,
+        result={
+            "companies_created": report.companies_created,
+            "companies_updated": report.companies_updated,
+            "locations_created": report.locations_created,
+            "recognitions_requested": report.recognitions_requested,
+            "recognitions_granted": report.recognitions_granted,
+        },
+    )
     return report

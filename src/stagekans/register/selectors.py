@@ -36,6 +36,10 @@ def is_validly_recognised(company: Company, qualification_id: int, on: Any = Non
     )
 
 
+# The staff list's order; (company name, company id) is served by an index on Company.
+RECOGNITION_LIST_ORDER = ("company__name", "company_id", "qualification__title", "id")
+
+
 def recognitions_visible_to(user: Any) -> QuerySet[Recognition]:
     qs = Recognition.objects.select_related("company", "qualification")
     if not user.is_authenticated or not user.has_perm("register.view_recognition"):

@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from stagekans.core.forms import apply_service_errors
+from stagekans.core.keyset import keyset_page
+from stagekans.jobs import selectors as jobs_selectors
 from stagekans.register import selectors, services
 from stagekans.register.forms import (
     ConditionsForm,
@@ -22,7 +24,7 @@ from stagekans.register.forms import (
     RevocationRequestForm,
 )
 from stagekans.register.hooks import revocation_effects
-from stagekans.register.importer import import_register
+from stagekans.register.importer import IMPORT_JOB, import_register
 from stagekans.register.models import RevocationRequest, RevocationState
 from stagekans.register.workflow import (
     RECOGNITION_CONDITIONS,
@@ -38,16 +40,17 @@ def recognition_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in RecognitionStatus.values:
         recognitions = recognitions.filter(status=status)
-    page = Paginator(recognitions, 25).get_page(request.GET.get("page"))
+    # Keyset pagination over an index on (company name, id): a deep page costs what page 1 does.
+    page = keyset_page(
+        recognitions,
+        ordering=selectors.RECOGNITION_LIST_ORDER,
+        params=request.GET,
+        extra={"status": status},
+    )
     return render(
         request,
         "register/recognition_list.html",
-        {
-            "page_obj": page,
-            "status": status,
-            "statuses": RecognitionStatus.choices,
-            "query_string": f"status={status}" if status else "",
-        },
+        {"page_obj": page, "status": status, "statuses": RecognitionStatus.choices},
     )
 
 
@@ -272,7 +275,7 @@ def revocation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("register.manage_recognitions", raise_exception=True)
 def register_import(request: HttpRequest) -> HttpResponse:
-    """Upload a register CSV: validated completely, written all or nothing."""
+    """Upload a register CSV: validated completely; written in chunks with progress."""
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     status = 200
@@ -280,7 +283,10 @@ def register_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             source = str(getattr(request.FILES.get("file"), "name", "") or "upload.csv")
             report = import_register(
-                acting_user=request.user, text=form.cleaned_data["file"], source=source
+                acting_user=request.user,
+                text=form.cleaned_data["file"],
+                source=source,
+                resume=jobs_selectors.resumable(IMPORT_JOB, source[:100]),
             )
             if report.ok:
                 messages.success(request, report.summary())
@@ -288,4 +294,5 @@ def register_import(request: HttpRequest) -> HttpResponse:
                 status = 400
         else:
             status = 400
-    return render(request, "register/import.html", {"form": form, "report": report}, status=status)
+    context = {"form": form, "report": report, "job": jobs_selectors.latest(IMPORT_JOB)}
+    return render(request, "register/import.html", context, status=status)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
+    "pgtrigger",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "stagekans.register",
     "stagekans.informatiepakket",
     "stagekans.notifications",
+    "stagekans.jobs",
     "stagekans.worklist",
     "stagekans.stagemarkt",
     "stagekans.cases",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stagekans.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "stagekans.core.middleware.PermissionsPolicyMiddleware",
@@ -101,6 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 CACHES = {"default": env.cache_config()}
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    # A cache that hangs must not hang every request (and /readyz): fail fast instead.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
 
 # Meldpunt: months after closure that reporters' contact details are kept; statistics threshold.
 MELDPUNT_RETENTION_MONTHS = int(env.get("MELDPUNT_RETENTION_MONTHS"))
@@ -110,6 +118,8 @@ MELDPUNT_SUPPRESSION_THRESHOLD = int(env.get("MELDPUNT_SUPPRESSION_THRESHOLD"))
 STAGEKANS_TRUSTED_PROXY_COUNT = int(env.get("STAGEKANS_TRUSTED_PROXY_COUNT"))
 if STAGEKANS_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("STAGEKANS_TRUSTED_PROXY_COUNT must be 0 or more.")
+
+STAGEKANS_REFERENCE_CACHE_SECONDS = int(env.get("STAGEKANS_REFERENCE_CACHE_SECONDS"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -141,8 +151,20 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.get("STATIC_ROOT")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get("MEDIA_ROOT")
+# Uploads with personal data (report and hearing attachments): outside MEDIA_ROOT and
+# STATIC_ROOT, random names, no URL; served only by permission-checked views (core/storage.py).
+# MEDIA is never served by the URLconf, in no setting.
+PRIVATE_FILES_ROOT = env.get("PRIVATE_FILES_ROOT")
+for _public in (MEDIA_ROOT, STATIC_ROOT):
+    _private, _other = Path(PRIVATE_FILES_ROOT).resolve(), Path(_public).resolve()
+    if _private == _other or _other in _private.parents or _private in _other.parents:
+        raise ImproperlyConfigured("PRIVATE_FILES_ROOT must lie outside MEDIA_ROOT/STATIC_ROOT.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "stagekans.core.storage.PrivateFileStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -194,13 +216,25 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Rate limits on every API view (issue 10, finding 7); 429 answers are Dutch and in the
+    # OpenAPI schema. Rates: env var API_THROTTLE_RATES.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "stagekans.core.throttling.AnonThrottle",
+        "stagekans.core.throttling.UserThrottle",
+        "stagekans.core.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": env.throttle_rates(),
+    "EXCEPTION_HANDLER": "stagekans.core.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stagekans API",
     "DESCRIPTION": "Openbare en beveiligde API van Stagekans.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "stagekans.core.throttling.add_throttle_responses",
+    ],
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -209,16 +243,31 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# One JSON object per line on stderr, each with the request id; personal data is scrubbed by a
+# filter on the handler, so records from Django, Celery and psycopg pass it too (core/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "stagekans.core.logs.RequestIdFilter"},
+        "personal_data": {"()": "stagekans.core.logs.PersonalDataFilter"},
+    },
+    "formatters": {"json": {"()": "stagekans.core.logs.StagekansJsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "stagekans": {"handlers": ["console"], "level": env.get("LOG_LEVEL"), "propagate": False}
+        "stagekans": {"handlers": ["console"], "level": env.get("LOG_LEVEL"), "propagate": False},
+        # Replaces Django's default handlers (plain text, and mail_admins with request details).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username or address before the password is checked.
@@ -234,7 +283,7 @@ AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "stagekans.core.client_ip.client_address"
+AXES_CLIENT_IP_CALLABLE = "stagekans.accounts.backends.lockout_client_ip"
 AXES_USERNAME_CALLABLE = "stagekans.accounts.backends.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # logins are in the app's audit log; no second IP log

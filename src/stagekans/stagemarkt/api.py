@@ -166,10 +166,13 @@ def _result(v: Vacancy) -> dict[str, Any]:
 class PublicAPIView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    throttle_scope = "public-api"
 
 
 class VacancySearch(PublicAPIView):
     """Search published vacancies of recognised companies, nearest first unless sorted."""
+
+    throttle_scope = "stagemarkt-search"
 
     @extend_schema(
         operation_id="stagemarkt_vacatures_zoeken",

@@ -100,7 +100,7 @@ class VacancySearchForm(StyledFormMixin, forms.Form):
         text = self.cleaned_data.get("q", "").strip()
         if not text:
             return ""
-        ids = tuple(selectors.qualifications_matching(text).values_list("pk", flat=True)[:200])
+        ids = selectors.qualification_ids_matching(text)
         if not ids:
             if text.isdigit():
                 raise forms.ValidationError(

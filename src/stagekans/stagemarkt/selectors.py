@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from stagekans.companies.models import Company
 from stagekans.companies.selectors import companies_visible_to
+from stagekans.core.reference_cache import ReferenceCache
 from stagekans.education.models import Qualification
 from stagekans.register.selectors import valid_recognitions
 from stagekans.stagemarkt.models import CompanyProfile, Feature, Vacancy, mask_to_features
@@ -236,12 +237,23 @@ def vacancies_visible_to(user: Any) -> QuerySet[Vacancy]:
     )
 
 
-def qualifications_matching(text: str) -> QuerySet[Qualification]:
-    """Qualifications by exact crebo or by (part of) the name."""
+def _qualification_rows() -> tuple[tuple[int, str, str], ...]:
+    rows = Qualification.objects.order_by("title", "id").values_list("id", "crebo", "title")
+    return tuple((pk, crebo, title.casefold()) for pk, crebo, title in rows)
+
+
+# Every search names a qualification; the table is small and changes a few times a year.
+_QUALIFICATIONS = ReferenceCache(_qualification_rows, invalidated_by=[Qualification])
+
+
+def qualification_ids_matching(text: str, *, limit: int = 200) -> tuple[int, ...]:
+    """Qualifications by exact crebo or by (part of) the name, in name order."""
     text = text.strip()
+    rows = _QUALIFICATIONS.get()
     if text.isdigit():
-        return Qualification.objects.filter(crebo=text)
-    return Qualification.objects.filter(title__icontains=text)
+        return tuple(pk for pk, crebo, _title in rows if crebo == text)[:limit]
+    needle = text.casefold()
+    return tuple(pk for pk, _crebo, title in rows if needle in title)[:limit]
 
 
 def travel_from_home(user: Any, vacancy: Any) -> dict[str, Any] | None:

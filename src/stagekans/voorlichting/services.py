@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 from stagekans.education.models import Programme, Student
-from stagekans.notifications.services import enqueue_mail
+from stagekans.jobs import services as jobs
+from stagekans.notifications.services import Mail, enqueue_mails
 from stagekans.voorlichting import selectors
 from stagekans.voorlichting.models import Acknowledgement, InformationText, InternshipPeriod
 
@@ -117,38 +118,75 @@ def announce_internship_period(
     return period
 
 
-def send_reminders(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+REMINDER_JOB = "voorlichting.reminders"
+
+
+def reminder_mail(*, email: str, given_name: str, student_id: int, version: int, week: str) -> Mail:
+    """The reminder to one student; its dedup key allows one per version per ISO week."""
+    url = f"{settings.SITE_URL}/voorlichting/"
+    return Mail(
+        to=email,
+        subject=_("Lees even: discriminatie bij je stage, wat kun je doen?"),
+        body=_(
+            "Hoi %(name)s,\n\n"
+            "Op Stagekans staat korte uitleg over discriminatie bij stages: wat het "
+            "is, hoe je het meldt en wat er daarna gebeurt. Lees het voordat je "
+            "stage begint en bevestig dat je het gelezen hebt:\n%(url)s\n\n"
+            "Stagekans"
+        )
+        % {"name": given_name, "url": url},
+        dedup_key=f"voorlichting:reminder:{student_id}:v{version}:{week}",
+    )
+
+
+def send_reminders(
+    *, now: dt.datetime | None = None, batch: int = 5000, acting_user: Any = None
+) -> int:
     """Enqueue a reminder for each student (with an account) who has not read the current text.
 
     At most one reminder per student per version per ISO week (the outbox dedup key), so
-    running the job twice, or daily, never sends twice in a week. Returns mails enqueued now.
+    running the job twice, or daily, never sends twice in a week. Set-based: students are read
+    in keyset chunks (id order), each chunk's mails written in one transaction with a set-based
+    duplicate check, with progress (jobs.BackgroundJob). Returns mails enqueued now.
     """
-    started = timezone.now()
-    now = now or started
+    now = now or timezone.now()
     text = selectors.current_text(now)
     if text is None:
         return 0
-    year, week, _weekday = timezone.localdate(now).isocalendar()
-    students = list(selectors.not_informed_with_login())
+    year, week_number, _weekday = timezone.localdate(now).isocalendar()
+    week = f"{year}-W{week_number:02d}"
+    owing = selectors.not_informed_with_login().order_by("pk")
+    job = jobs.start(
+        acting_user=acting_user,
+        kind=REMINDER_JOB,
+        label=_("Herinneringen voorlichting versie %(v)s, week %(w)s")
+        % {"v": text.version, "w": week},
+        total=owing.count(),
+    )
     enqueued = 0
-    url = f"{settings.SITE_URL}/voorlichting/"
-    for start in range(0, len(students), batch):
-        with transaction.atomic():
-            for student in students[start : start + batch]:
-                key = f"voorlichting:reminder:{student.pk}:v{text.version}:{year}-W{week:02d}"
-                message = enqueue_mail(
-                    to=student.user.email if student.user else "",
-                    subject=_("Lees even: discriminatie bij je stage, wat kun je doen?"),
-                    body=_(
-                        "Hoi %(name)s,\n\n"
-                        "Op Stagekans staat korte uitleg over discriminatie bij stages: wat het "
-                        "is, hoe je het meldt en wat er daarna gebeurt. Lees het voordat je "
-                        "stage begint en bevestig dat je het gelezen hebt:\n%(url)s\n\n"
-                        "Stagekans"
+    last = 0
+    try:
+        while True:
+            chunk = list(
+                owing.filter(pk__gt=last).values_list("pk", "user__email", "given_name")[:batch]
+            )
+            if not chunk:
+                break
+            last = chunk[-1][0]
+            with transaction.atomic():
+                enqueued += enqueue_mails(
+                    reminder_mail(
+                        email=email or "",
+                        given_name=given_name,
+                        student_id=pk,
+                        version=text.version,
+                        week=week,
                     )
-                    % {"name": student.given_name, "url": url},
-                    dedup_key=key,
+                    for pk, email, given_name in chunk
                 )
-                if message.created_at >= started:  # not an earlier reminder (dedup)
-                    enqueued += 1
+                jobs.advance(job, done=len(chunk), cursor={"last_student": last})
+    except Exception as error:
+        jobs.fail(job, error=f"{type(error).__name__}: {error}")
+        raise
+    jobs.finish(job, result={"enqueued": enqueued})
     return enqueued

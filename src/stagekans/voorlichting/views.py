@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from stagekans.core.forms import apply_service_errors
 from stagekans.education.selectors import programmes_of
+from stagekans.jobs import selectors as jobs_selectors
 from stagekans.voorlichting import selectors, services
 from stagekans.voorlichting.forms import InternshipPeriodForm, PublishTextForm
 from stagekans.voorlichting.models import InformationText, Moment
@@ -82,6 +83,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         rows = selectors.coverage_by_school()
         context["national_rows"] = rows
         context["national_total"] = selectors.total_coverage(rows, _("Landelijk"))
+        context["job"] = jobs_selectors.latest(services.REMINDER_JOB)
     if school is not None:
         rows = selectors.coverage_by_programme(school)
         context["programme_rows"] = rows

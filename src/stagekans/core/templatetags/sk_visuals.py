@@ -105,7 +105,9 @@ _KX = math.cos(math.radians(52.2))
 
 @cache
 def _outline() -> list[list[list[float]]]:
-    data = json.loads((Path(__file__).resolve().parent.parent / "geodata/nl_outline.json").read_text())
+    data = json.loads(
+        (Path(__file__).resolve().parent.parent / "geodata/nl_outline.json").read_text()
+    )
     return data["rings"]
 
 

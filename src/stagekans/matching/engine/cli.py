@@ -31,7 +31,6 @@ from stagekans.matching.engine.engine import Algorithm, MatchConfig, Progress, m
 from stagekans.matching.engine.errors import InputError
 from stagekans.matching.engine.lottery import MAX_SEED, TieBreaking
 
-
 EXIT_OK = 0
 EXIT_CERTIFICATE_INVALID = 1
 EXIT_BAD_INPUT = 2
@@ -122,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return _run(args, config, seed, show)
-    except Exception:  # noqa: BLE001 - the last line of defence: report, never exit 1
+    except Exception:
         traceback.print_exc()
         print("stagekans-match: internal error (please report it)", file=sys.stderr)
         return EXIT_INTERNAL

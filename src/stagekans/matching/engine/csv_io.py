@@ -59,12 +59,25 @@ def read_round(
         ("student", "placement", "rank"),
         ("company_rank", "acceptable", "eligible", "distance_km"),
         encoding=encoding,
+        numeric=("rank", "distance_km"),
     )
-    caps = read_table(capacities, ("placement", "capacity"), ("lat", "lon"), encoding=encoding)
+    caps = read_table(
+        capacities,
+        ("placement", "capacity"),
+        ("lat", "lon"),
+        encoding=encoding,
+        numeric=("capacity", "lat", "lon"),
+    )
     student_table = (
         None
         if students is None
-        else read_table(students, ("student",), ("crebo", "lat", "lon"), encoding=encoding)
+        else read_table(
+            students,
+            ("student",),
+            ("crebo", "lat", "lon"),
+            encoding=encoding,
+            numeric=("lat", "lon"),
+        )
     )
     _require_labels(prefs, "student")
     _require_labels(caps, "placement")

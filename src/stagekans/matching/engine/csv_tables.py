@@ -70,7 +70,7 @@ class Table:
         return f"{self.path}:{self.line(row)}: {column}"
 
     def text(self, row: int, column: str) -> str:
-        return str(self.columns[column][row].as_py())
+        return str(self.columns[column][row].as_py()).strip()
 
 
 def _detect_encoding(head: bytes) -> str:
@@ -128,12 +128,17 @@ def _header(path: Path, first_line: str, required: Sequence[str]) -> tuple[str, 
     return delimiter, names
 
 
+def _trim(array: pa.Array) -> pa.Array:
+    return pc.utf8_trim_whitespace(array)
+
+
 def read_table(
     path: Path,
     required: Sequence[str],
     optional: Sequence[str] = (),
     *,
     encoding: str | None = None,
+    numeric: Sequence[str] = (),
 ) -> Table:
     """Read the ``required`` and present ``optional`` columns of a CSV file as trimmed strings."""
     with path.open("rb") as handle:
@@ -182,15 +187,19 @@ def read_table(
                 f"{path}:{line}: expected {expected.group(1)} fields, got {expected.group(2)}"
             ) from None
         raise InputError(f"{path}: unreadable CSV: {message.splitlines()[0]}") from None
+    # Label and flag columns are trimmed here; numeric columns only when their fast conversion
+    # fails (Arrow's casts refuse surrounding blanks), which saves a pass over millions of cells.
     columns = {
-        name: pc.utf8_trim_whitespace(table.column(arrow_names[names.index(name)]).combine_chunks())
+        name: _trim(table.column(arrow_names[names.index(name)]).combine_chunks())
+        if name not in numeric
+        else table.column(arrow_names[names.index(name)]).combine_chunks()
         for name in wanted
     }
     n_rows = table.num_rows
     if columns and n_rows:
         blank = None
-        for array in columns.values():
-            empty = pc.equal(pc.utf8_length(array), 0)
+        for name, array in columns.items():
+            empty = pc.equal(pc.utf8_length(_trim(array) if name in numeric else array), 0)
             blank = empty if blank is None else pc.and_(blank, empty)
         if blank is not None and pc.any(blank).as_py():
             keep = pc.invert(blank)
@@ -226,7 +235,11 @@ def integers(
     try:
         parsed = np.asarray(pc.cast(selected, pa.int64()), dtype=np.int64)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        parsed = _integers_slowly(table, column, selected, rows, saturate=saturate)
+        selected = _trim(selected)
+        try:
+            parsed = np.asarray(pc.cast(selected, pa.int64()), dtype=np.int64)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            parsed = _integers_slowly(table, column, selected, rows, saturate=saturate)
     if rows is None:
         return parsed
     out[rows] = parsed
@@ -263,7 +276,7 @@ def numbers(table: Table, column: str, *, rows: IntArray | None = None) -> Float
     array = table.column(column)
     selected = array if rows is None else array.take(pa.array(rows))
     try:
-        parsed = np.asarray(pc.cast(selected, pa.float64()), dtype=np.float64)
+        parsed = np.asarray(pc.cast(_trim(selected), pa.float64()), dtype=np.float64)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         parsed = np.full(len(selected), np.nan)
         for i, text in enumerate(selected.to_pylist()):

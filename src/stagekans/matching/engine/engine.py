@@ -335,9 +335,7 @@ def match(
     )
 
 
-def recertify(
-    instance: Instance, assignment: npt.ArrayLike, config: MatchConfig
-) -> Certificate:
+def recertify(instance: Instance, assignment: npt.ArrayLike, config: MatchConfig) -> Certificate:
     """Re-check a stored assignment against its instance and configuration, e.g. in an audit."""
     prepared = prepare(instance)
     lottery, pair_lottery = draw_lottery(prepared, config)

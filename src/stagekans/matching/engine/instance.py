@@ -12,15 +12,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
-from stagekans.matching.engine import long_format
 from stagekans.matching.engine._types import BoolArray, FloatArray, IntArray
 from stagekans.matching.engine.errors import InputError
+
+if TYPE_CHECKING:
+    from stagekans.matching.engine.long_format import Labels
 
 #: Company ranks share an int64 priority key with the lottery, so they must stay below 2**31.
 MAX_COMPANY_RANK = 2**31 - 1
@@ -91,7 +92,7 @@ def as_float_array(name: str, values: npt.ArrayLike) -> FloatArray:
 def _labels(name: str, ids: Sequence[Hashable] | None, expected: int) -> tuple[str, ...] | None:
     if ids is None:
         return None
-    labels = tuple(str(label) for label in ids)
+    labels = tuple(map(str, ids))
     if len(labels) != expected:
         raise InputError(f"{name} has {len(labels)} entries but the instance has {expected}")
     return labels
@@ -317,17 +318,17 @@ class Instance:
     @classmethod
     def from_long_format(
         cls,
-        student: long_format.Labels,
-        placement: long_format.Labels,
+        student: Labels,
+        placement: Labels,
         student_rank: npt.ArrayLike,
-        capacity_placement: long_format.Labels,
+        capacity_placement: Labels,
         capacity: npt.ArrayLike,
         *,
         company_rank: npt.ArrayLike | None = None,
         acceptable: npt.ArrayLike | None = None,
         eligible: npt.ArrayLike | None = None,
         distance_km: npt.ArrayLike | None = None,
-        students: long_format.Labels | None = None,
+        students: Labels | None = None,
     ) -> Instance:
         """Build from one row per (student, placement) preference, as a database export has it.
 
@@ -335,6 +336,11 @@ class Instance:
         which is keyed on those indices) does not depend on the order of the rows. A row without a
         placement only registers the student, so students who ranked nothing are still reported.
         """
+        # Arrow is imported here, not at module level: array-only callers never pay for it.
+        import pyarrow as pa
+
+        from stagekans.matching.engine import long_format
+
         student_array = long_format.as_label_array("student", student)
         placement_array = long_format.as_label_array("placement", placement)
         n_rows = len(student_array)
@@ -404,7 +410,7 @@ class Instance:
 
         order, ptr_or_duplicate = long_format.csr_order(s_idx, ranks[rows], len(student_ids))
         if order is None:
-            s_dup, r_dup, count = ptr_or_duplicate  # type: ignore[misc]
+            s_dup, r_dup, count = ptr_or_duplicate
             label = student_ids[s_dup]
             raise InputError(
                 f"student {label!r} has more than one choice with rank {r_dup}",
@@ -423,7 +429,7 @@ class Instance:
             return array[source]
 
         return cls.from_csr(
-            ptr,  # type: ignore[arg-type]
+            ptr,
             p_idx[order],
             sorted_capacity,
             company_rank=aligned(company_rank, "company_rank"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -21,9 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from stagekans.matching.engine._types import BoolArray, IntArray
-from stagekans.matching.engine.errors import InputError
 
-Labels = Sequence[Hashable] | npt.NDArray[Any] | pa.Array | pa.ChunkedArray
+Labels: TypeAlias = Sequence[Hashable] | npt.NDArray[Any] | pa.Array | pa.ChunkedArray
 
 
 def as_label_array(name: str, values: Labels) -> pa.Array:
@@ -33,7 +32,7 @@ def as_label_array(name: str, values: Labels) -> pa.Array:
     elif isinstance(values, pa.Array):
         array = values
     else:
-        source = values.tolist() if isinstance(values, np.ndarray) else values
+        source: Any = values.tolist() if isinstance(values, np.ndarray) else values
         try:
             array = pa.array(source, from_pandas=False)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -121,6 +120,13 @@ def csr_order(
     np.cumsum(counts, out=ptr[1:])
     if student.size == 0:
         return np.zeros(0, dtype=np.int64), ptr
+    # Exports usually come ordered by student and rank already: then there is nothing to do.
+    same_student = student[1:] == student[:-1]
+    if bool((student[1:] >= student[:-1]).all()) and bool(
+        (rank[1:][same_student] > rank[:-1][same_student]).all()
+    ):
+        return np.arange(student.size, dtype=np.int64), ptr
+    del same_student
     lowest = np.full(n_students, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(lowest, student, rank)
     offset = rank - lowest[student]

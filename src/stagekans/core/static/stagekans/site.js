@@ -11,7 +11,11 @@
   function setUpNavigation() {
     var toggle = document.querySelector(".sk-nav-toggle");
     var nav = document.getElementById("hoofdmenu");
-    if (!toggle || !nav) return;
+    if (!nav) return;
+    Array.prototype.forEach.call(nav.querySelectorAll("a[href]"), function (link) {
+      if (link.pathname === window.location.pathname) link.setAttribute("aria-current", "page");
+    });
+    if (!toggle) return;
     toggle.hidden = false;
     function close() {
       toggle.setAttribute("aria-expanded", "false");

@@ -1,4 +1,4 @@
-"""Issue 16 finding 4: no silent coercion, no tracebacks; every bad input named, with its own exit."""
+"""Issue 16 finding 4: no silent coercion, no tracebacks; each bad input named, own exit code."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stagekans.matching.engine import Instance, InputError, MatchConfig, recertify
+from stagekans.matching.engine import InputError, Instance, MatchConfig, recertify
 from stagekans.matching.engine.cli import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -36,16 +36,18 @@ def test_from_lists_refuses_what_it_used_to_coerce(
     message: str,
 ) -> None:
     with pytest.raises(InputError, match=message):
-        Instance.from_lists(prefs, capacity, company_prefs=company_prefs)  # type: ignore[arg-type]
+        Instance.from_lists(prefs, capacity, company_prefs=company_prefs)
 
 
 def test_recertify_refuses_a_float_assignment() -> None:
     instance = Instance.from_lists([[0], [0]], [1])
-    with pytest.raises(InputError, match="assignment must contain integers, but entry 0 is 0.5"):
-        recertify(instance, [0.5, 0.0], MatchConfig())  # type: ignore[list-item]
+    with pytest.raises(InputError, match=r"assignment must contain integers, but entry 0 is 0\.5"):
+        recertify(instance, [0.5, 0.0], MatchConfig())
 
 
-def _write(path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
+def _write(
+    path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8"
+) -> Path:
     with path.open("w", newline="", encoding=encoding) as handle:
         csv.writer(handle, delimiter=delimiter).writerows(rows)
     return path
@@ -63,7 +65,9 @@ CAPACITIES = [["placement", "capacity"], ["garage", "1"], ["bakkerij", "1"]]
 def _run(tmp_path: Path, prefs: Path, caps: Path, *extra: str) -> int:
     out, cert = tmp_path / "out" / "m.csv", tmp_path / "out" / "c.json"
     out.parent.mkdir(exist_ok=True)
-    return main([str(prefs), str(caps), "-q", "--seed", "1", "-o", str(out), "-c", str(cert), *extra])
+    return main(
+        [str(prefs), str(caps), "-q", "--seed", "1", "-o", str(out), "-c", str(cert), *extra]
+    )
 
 
 def _placed(tmp_path: Path) -> dict[str, str]:
@@ -188,3 +192,15 @@ def test_missing_output_folder_fails_before_matching_and_writes_nothing(
 def test_missing_input_file_is_bad_input(tmp_path: Path) -> None:
     caps = _write(tmp_path / "c.csv", CAPACITIES)
     assert _run(tmp_path, tmp_path / "nope.csv", caps) == EXIT_BAD_INPUT
+
+
+def test_blanks_around_numbers_and_labels_are_ignored(tmp_path: Path) -> None:
+    prefs = _write(
+        tmp_path / "p.csv",
+        [["student", "placement", "rank"], [" Daan ", " garage", " 1 "], ["Zoë", "bakkerij ", "2"]],
+    )
+    caps = _write(
+        tmp_path / "c.csv", [["placement", "capacity"], ["garage", " 1"], ["bakkerij", "1 "]]
+    )
+    assert _run(tmp_path, prefs, caps) == EXIT_OK
+    assert _placed(tmp_path) == {"Daan": "garage", "Zoë": "bakkerij"}

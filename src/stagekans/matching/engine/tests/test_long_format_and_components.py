@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -27,14 +28,20 @@ labels = st.text(alphabet="abcé Z09_-", min_size=1, max_size=4)
 
 
 @st.composite
-def long_rounds(draw: st.DrawFn) -> dict[str, object]:
+def long_rounds(draw: st.DrawFn) -> dict[str, Any]:
     students = draw(st.lists(labels, min_size=1, max_size=6, unique=True))
     placements = draw(st.lists(labels, min_size=1, max_size=4, unique=True))
     rows = []
     for s in students:
         chosen = draw(st.permutations(placements))[: draw(st.integers(0, len(placements)))]
         # Ranks need not start at 1 nor be consecutive (1, 3, 7): only their order counts.
-        ranks = sorted(draw(st.lists(st.integers(-3, 9), min_size=len(chosen), max_size=len(chosen), unique=True)))
+        ranks = sorted(
+            draw(
+                st.lists(
+                    st.integers(-3, 9), min_size=len(chosen), max_size=len(chosen), unique=True
+                )
+            )
+        )
         rows += [(s, p, r, draw(st.integers(0, 3))) for p, r in zip(chosen, ranks, strict=True)]
         if not chosen:
             rows.append((s, "", 0, 0))
@@ -43,12 +50,12 @@ def long_rounds(draw: st.DrawFn) -> dict[str, object]:
     return {"rows": rows, "placements": placements, "capacity": capacity}
 
 
-def _reference(round_: dict[str, object]) -> tuple[list[list[int]], list[str], list[str]]:
+def _reference(round_: dict[str, Any]) -> tuple[list[list[int]], list[str], list[str]]:
     rows = round_["rows"]
-    student_ids = sorted({s for s, _, _, _ in rows})  # type: ignore[attr-defined]
-    placement_ids = sorted(round_["placements"])  # type: ignore[arg-type]
+    student_ids = sorted({s for s, _, _, _ in rows})
+    placement_ids = sorted(round_["placements"])
     lists: dict[str, list[tuple[int, str]]] = {s: [] for s in student_ids}
-    for s, p, r, _ in rows:  # type: ignore[attr-defined]
+    for s, p, r, _ in rows:
         if p:
             lists[s].append((r, p))
     prefs = [[placement_ids.index(p) for _, p in sorted(lists[s])] for s in student_ids]
@@ -58,10 +65,10 @@ def _reference(round_: dict[str, object]) -> tuple[list[list[int]], list[str], l
 @FAST
 @given(round_=long_rounds(), as_arrow=st.booleans())
 def test_long_format_equals_a_plain_python_reference(
-    round_: dict[str, object], as_arrow: bool
+    round_: dict[str, Any], as_arrow: bool
 ) -> None:
     rows = round_["rows"]
-    columns = [list(column) for column in zip(*rows, strict=True)]  # type: ignore[call-overload]
+    columns = [list(column) for column in zip(*rows, strict=True)]
     student, placement = columns[0], columns[1]
     if as_arrow:
         student, placement = pa.array(student), pa.array(placement)
@@ -69,8 +76,8 @@ def test_long_format_equals_a_plain_python_reference(
         student,
         placement,
         np.asarray(columns[2], dtype=np.int64),
-        round_["placements"],  # type: ignore[arg-type]
-        round_["capacity"],  # type: ignore[arg-type]
+        round_["placements"],
+        round_["capacity"],
         company_rank=np.asarray(columns[3], dtype=np.int64),
     )
     prefs, student_ids, placement_ids = _reference(round_)
@@ -81,14 +88,10 @@ def test_long_format_equals_a_plain_python_reference(
         for s in range(instance.n_students)
     ]
     assert got == prefs
-    by_label = dict(zip(round_["placements"], round_["capacity"], strict=True))  # type: ignore[call-overload]
+    by_label = dict(zip(round_["placements"], round_["capacity"], strict=True))
     assert instance.capacity.tolist() == [by_label[p] for p in placement_ids]
     # company_rank travels with its row
-    expected_rank = {
-        (s, p): c
-        for s, p, _, c in rows  # type: ignore[attr-defined]
-        if p
-    }
+    expected_rank = {(s, p): c for s, p, _, c in rows if p}
     pair_student = instance.pair_student()
     assert instance.company_rank is not None
     for i in range(instance.n_preferences):
@@ -98,20 +101,22 @@ def test_long_format_equals_a_plain_python_reference(
 
 @FAST
 @given(round_=long_rounds())
-def test_csv_round_trip_equals_long_format(round_: dict[str, object], tmp_path_factory: pytest.TempPathFactory) -> None:
-    names = [s for s, _, _, _ in round_["rows"]] + list(round_["placements"])  # type: ignore[attr-defined, call-overload]
+def test_csv_round_trip_equals_long_format(
+    round_: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    names = [s for s, _, _, _ in round_["rows"]] + list(round_["placements"])
     assume(all(name == name.strip() for name in names))  # the reader trims cells
     folder = tmp_path_factory.mktemp("csv")
     prefs_path, caps_path = folder / "p.csv", folder / "c.csv"
     with prefs_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", "placement", "rank"])
-        for s, p, r, _ in round_["rows"]:  # type: ignore[attr-defined]
+        for s, p, r, _ in round_["rows"]:
             writer.writerow([f" {s} ", p, r if p else ""])
     with caps_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["placement", "capacity"])
-        writer.writerows(zip(round_["placements"], round_["capacity"], strict=True))  # type: ignore[call-overload]
+        writer.writerows(zip(round_["placements"], round_["capacity"], strict=True))
     instance = read_round(prefs_path, caps_path)
     prefs, student_ids, placement_ids = _reference(round_)
     got = [
@@ -143,7 +148,9 @@ def split_rounds(draw: st.DrawFn) -> Instance:
 
 @FAST
 @given(instance=split_rounds(), batch=st.sampled_from([1, 3, 10_000]))
-def test_per_component_school_led_reaches_the_global_optimum(instance: Instance, batch: int) -> None:
+def test_per_component_school_led_reaches_the_global_optimum(
+    instance: Instance, batch: int
+) -> None:
     prepared = prepare(instance)
     split = school_led(prepared, batch_pairs=batch)
     rank = prepared.submitted_rank()
@@ -155,7 +162,9 @@ def test_per_component_school_led_reaches_the_global_optimum(instance: Instance,
     # feasibility, checked by hand
     taken = split.assigned_pair[split.assigned_pair >= 0]
     assert np.unique(prepared.student[taken]).size == taken.size
-    assert (np.bincount(prepared.placement[taken], minlength=prepared.n_placements) <= instance.capacity).all()
+    assert (
+        np.bincount(prepared.placement[taken], minlength=prepared.n_placements) <= instance.capacity
+    ).all()
 
 
 def test_crebo_round_splits_and_matches_the_global_solve() -> None:
@@ -173,7 +182,9 @@ def test_long_format_reports_the_first_unknown_and_duplicate_rows() -> None:
     with pytest.raises(Exception, match="preference row 2 names no student"):
         Instance.from_long_format(["a", None], ["p", "p"], [1, 2], ["p"], [1])
     with pytest.raises(Exception, match="'a' has more than one choice with rank 2"):
-        Instance.from_long_format(["a", "a", "a"], ["p", "q", "r"], [1, 2, 2], ["p", "q", "r"], [1, 1, 1])
+        Instance.from_long_format(
+            ["a", "a", "a"], ["p", "q", "r"], [1, 2, 2], ["p", "q", "r"], [1, 1, 1]
+        )
     with pytest.raises(Exception, match="student 'a' ranks unknown placement 'x'"):
         Instance.from_long_format(["a", "a"], ["p", "x"], [1, 2], ["p"], [1])
 

@@ -90,7 +90,9 @@ def test_skewed_national_round_matches_like_the_dense_keys(
     assert (n_placements - 1).bit_length() + (busiest - 1).bit_length() > 30
     config = MatchConfig(seed=3, tie_breaking=tie_breaking)
     fast = match(instance, config)
-    dense = match(instance, MatchConfig(seed=3, tie_breaking=tie_breaking, dense_priority_keys=True))
+    dense = match(
+        instance, MatchConfig(seed=3, tie_breaking=tie_breaking, dense_priority_keys=True)
+    )
     assert fast.certificate.valid
     assert np.array_equal(fast.assignment, dense.assignment)
 

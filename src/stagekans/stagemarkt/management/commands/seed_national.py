@@ -7,18 +7,27 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from stagekans.stagemarkt.models import Vacancy
 from stagekans.stagemarkt.national import NationalBuilder, analyse
+from stagekans.stagemarkt.national_people import (
+    NATIONAL_PASSWORD,
+    PeopleBuilder,
+    analyse_people,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Laad een landelijke dataset voor de stagemarkt (standaard 250.000 leerbedrijven en "
-        "300.000 vacatures), deterministisch met --seed. Snel op PostgreSQL (COPY)."
+        "300.000 vacatures), met scholen, 500.000 studenten, praktijkopleiders, medewerkers, "
+        "hand-outs en meldingen; deterministisch met --seed. Snel op PostgreSQL (COPY)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2021, help="Random seed (deterministisch).")
         parser.add_argument("--companies", type=int, default=250_000)
         parser.add_argument("--vacancies", type=int, default=300_000)
+        parser.add_argument("--students", type=int, default=500_000)
+        parser.add_argument("--schools", type=int, default=60)
+        parser.add_argument("--reports", type=int, default=200_000)
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -44,11 +53,24 @@ class Command(BaseCommand):
             progress=progress,
         ).build()
         analyse()
+        people = PeopleBuilder(
+            seed=options["seed"],
+            students=options["students"],
+            schools=options["schools"],
+            reports=options["reports"],
+            progress=progress,
+        ).build()
+        analyse_people()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Landelijke dataset geladen in {time.monotonic() - started:.1f} s: "
                 f"{result.companies:,} leerbedrijven, {result.locations:,} vestigingen, "
                 f"{result.recognitions:,} erkenningen, {result.vacancies:,} vacatures "
-                f"({result.published:,} gepubliceerd)."
+                f"({result.published:,} gepubliceerd); {people.schools} scholen, "
+                f"{people.students:,} studenten, {people.users:,} accounts "
+                f"({people.trainers:,} praktijkopleiders, {people.school_staff} schoolmedewerkers, "
+                f"{people.national_staff} landelijke medewerkers), {people.deliveries:,} "
+                f"hand-outs, {people.reports:,} meldingen. Wachtwoord van elk account: "
+                f"{NATIONAL_PASSWORD}."
             )
         )
