@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv messages makemessages lint typecheck schema check-deploy ci clean bench
+.PHONY: run test venv messages makemessages lint typecheck schema check-deploy ci clean bench screenshots theme
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is nodig"' 
@@ -45,6 +45,14 @@ schema: venv
 ## Refresh .po files from the source (needs GNU gettext: apt-get install gettext).
 makemessages: venv
 	cd src/stagekans && ../../$(BIN)/django-admin makemessages -l en --no-obsolete --ignore 'static/*' --settings stagekans.settings.test --pythonpath ..
+
+## make screenshots: the main page of each role, desktop and mobile, into docs/screenshots/.
+screenshots: messages
+	$(BIN)/python scripts/screenshots.py
+
+## make theme: regenerate static/stagekans/stagekans-theme.css from core/theme/tokens.json.
+theme:
+	$(BIN)/python scripts/build_theme.py
 
 bench: venv
 	$(BIN)/python bench/matching.py

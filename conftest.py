@@ -17,6 +17,37 @@ hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, prin
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "stagekans")
 
 
+def _force_login_with_second_factor() -> None:
+    """`client.force_login(user)` skips the password by definition; for staff it also marks the
+    session as verified by a real TOTP device (made with factories.TEST_TOTP_KEY), so tests of
+    pages keep working while the second factor is enforced. The login + code flow itself is
+    tested in accounts/tests/test_security_login.py."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+    if getattr(original, "_stagekans_otp", False):
+        return
+
+    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from stagekans.accounts.two_factor import requires_second_factor
+        from stagekans.testing.factories import totp_device
+
+        if requires_second_factor(user):
+            device = totp_device(user)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    force_login._stagekans_otp = True  # type: ignore[attr-defined]
+    ClientMixin.force_login = force_login  # type: ignore[method-assign]
+
+
+_force_login_with_second_factor()
+
+
 @pytest.fixture(autouse=True)
 def _dutch(settings):  # type: ignore[no-untyped-def]
     """Tests see the site as a Dutch user does unless they switch."""

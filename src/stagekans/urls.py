@@ -1,13 +1,17 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
+from stagekans.accounts.views import admin_login_redirect
+from stagekans.core import health
+
 admin.site.site_header = _("Stagekans beheer")
 admin.site.site_title = _("Stagekans beheer")
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("stagekans.core.urls")),
     path("account/", include("stagekans.accounts.urls")),
     path("", include("stagekans.education.urls")),
@@ -21,6 +25,8 @@ urlpatterns = [
     path("voorlichting/", include("stagekans.voorlichting.urls")),
     path("informatiepakket/", include("stagekans.informatiepakket.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # /beheer/ logs in through the app's own login (lockout, second factor), never its own form.
+    path("beheer/login/", admin_login_redirect),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("stagekans.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -29,8 +35,5 @@ urlpatterns = [
 handler403 = "stagekans.core.views.error_403"
 handler404 = "stagekans.core.views.error_404"
 handler500 = "stagekans.core.views.error_500"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA is deliberately not served, not even with DEBUG: uploads with personal data live in
+# private storage and leave only through permission-checked, audited views (core/storage.py).

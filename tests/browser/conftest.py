@@ -7,6 +7,7 @@ Without Chromium the tests are skipped with a clear message, unless STAGEKANS_RE
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,8 +76,39 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    csp_violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    # Every page of every browser test runs under the production CSP (no inline script/style).
+    assert not csp_violations, f"CSP blocked something: {csp_violations}"
+
+
+def login(page: Any, username: str, password: str | None = None) -> None:
+    """Log in through the real form; staff then enter a real TOTP code from their device.
+
+    Staff without a device get the test device (factories.TEST_TOTP_KEY) first, so the login
+    lands on the second step rather than on its set-up page (tested in test_security_login).
+    """
+    from stagekans.testing import factories as f
+
+    from .otp import ensure_device, enter_second_factor
+
+    ensure_device(username)
+    page.context.clear_cookies()
+    page.goto("/account/inloggen/")
+    page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
+    page.get_by_label("Wachtwoord").fill(password or f.PASSWORD)
+    page.get_by_role("button", name="Inloggen").last.click()
+    enter_second_factor(page, username)
+    page.wait_for_url(re.compile(r"/$"))
 
 
 class AxeChecker:
@@ -84,6 +116,11 @@ class AxeChecker:
         from axe_playwright_python.sync_playwright import Axe
 
         self._axe = Axe()
+
+    @property
+    def engine(self) -> Any:
+        """The axe runner itself, for checks with other tags (see tests/browser/crawl.py)."""
+        return self._axe
 
     def assert_no_violations(self, page: Any) -> None:
         results = self._axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})

@@ -15,16 +15,13 @@ from stagekans.cases.models import Case, HearingRequest, Party
 from stagekans.register.models import RevocationRequest
 from stagekans.testing import factories as f
 
+from .conftest import login
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _login(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/account/inloggen/")
-    page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
-    page.get_by_label("Wachtwoord").fill(f.PASSWORD)
-    page.get_by_role("button", name="Inloggen").last.click()
-    page.wait_for_url(re.compile(r"/$"))
+    login(page, username)
 
 
 def _search_stagemarkt(page) -> str:

@@ -9,15 +9,13 @@ import pytest
 from stagekans.accounts.roles import Role
 from stagekans.testing import factories as f
 
+from .conftest import login
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _login(page, username: str) -> None:
-    page.goto("/account/inloggen/")
-    page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
-    page.get_by_label("Wachtwoord").fill(f.PASSWORD)
-    page.get_by_role("button", name="Inloggen").last.click()
-    page.wait_for_url(re.compile(r"/$"))
+    login(page, username)
 
 
 def test_trainer_acknowledges_handout(page, axe):

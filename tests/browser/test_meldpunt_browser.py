@@ -15,6 +15,8 @@ from stagekans.voorlichting import seed_text
 from stagekans.voorlichting import services as voorlichting_services
 from stagekans.voorlichting.models import Acknowledgement
 
+from .conftest import login
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -38,11 +40,7 @@ def text():
 
 
 def _login(page, username: str) -> None:
-    page.goto("/account/inloggen/")
-    page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
-    page.get_by_label("Wachtwoord").fill(f.PASSWORD)
-    page.get_by_role("button", name="Inloggen").last.click()
-    page.wait_for_url(re.compile(r"/$"))
+    login(page, username)
 
 
 def test_anonymous_report_code_and_reply(page, axe, text, browser, live_server):

@@ -24,10 +24,22 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class RoleDefinition:
+    """One role. `staff` opens /beheer/ (Django's is_staff).
+
+    `sensitive`: granting the role gives access to reports, cases, recognitions or accounts, so
+    it needs a second beheerder's approval (four-eyes, accounts.services.request_role).
+    `second_factor`: logging in needs a TOTP code besides the password (every role of staff,
+    i.e. everyone but students). `idle_minutes`: the session ends after this long without a
+    request.
+    """
+
     group_name: str
     description: str
     permissions: tuple[str, ...]
     staff: bool = False
+    sensitive: bool = False
+    second_factor: bool = True
+    idle_minutes: int = 30
 
 
 ROLES: dict[Role, RoleDefinition] = {
@@ -35,6 +47,8 @@ ROLES: dict[Role, RoleDefinition] = {
         "Student",
         "Mbo-student: eigen profiel, eigen meldingen, eigen matchingrondes en overeenkomst.",
         ("education.view_own_student_profile", "meldpunt.view_own_reports"),
+        second_factor=False,
+        idle_minutes=120,
     ),
     Role.SCHOOL_STAFF: RoleDefinition(
         "Stagecoördinator / bpv-begeleider",
@@ -99,6 +113,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "stagemarkt.view_vacancy",
             "stagemarkt.view_companyprofile",
         ),
+        sensitive=True,
     ),
     Role.SBB_INVESTIGATOR: RoleDefinition(
         "Onderzoeker (SBB)",
@@ -117,6 +132,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "stagemarkt.view_vacancy",
             "stagemarkt.view_companyprofile",
         ),
+        sensitive=True,
     ),
     Role.MELDPUNT: RoleDefinition(
         "Meldpunt-medewerker",
@@ -130,6 +146,7 @@ ROLES: dict[Role, RoleDefinition] = {
             # The reporting point owns the information text about internship discrimination.
             "voorlichting.publish_text",
         ),
+        sensitive=True,
     ),
     Role.ANALYST: RoleDefinition(
         "Analist / adviescommissie",
@@ -148,6 +165,10 @@ ROLES: dict[Role, RoleDefinition] = {
             "accounts.view_user",
             "accounts.add_user",
             "accounts.change_user",
+            "accounts.view_rolegrant",
+            "accounts.request_role_grant",
+            "accounts.decide_role_grant",
+            "accounts.unlock_login",
             "auth.view_group",
             "audit.view_auditlog",
             "education.view_school",
@@ -166,8 +187,20 @@ ROLES: dict[Role, RoleDefinition] = {
             "voorlichting.view_national_coverage",
         ),
         staff=True,
+        sensitive=True,
     ),
 }
+
+
+SENSITIVE_ROLES: frozenset[Role] = frozenset(r for r, d in ROLES.items() if d.sensitive)
+LONGEST_IDLE_MINUTES = max(d.idle_minutes for d in ROLES.values())
+
+
+def role_for_group(group_name: str) -> Role | None:
+    for role, definition in ROLES.items():
+        if definition.group_name == group_name:
+            return role
+    return None
 
 
 def sync_roles(apps: Any) -> None:

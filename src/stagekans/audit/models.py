@@ -4,12 +4,30 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stagekans.core.append_only import AppendOnlyTrigger
+from stagekans.core.models import AppendOnlyModel
+
 
 class AuditEvent(models.TextChoices):
     """Every auditable event type. Add new members here; never reuse a value."""
 
     USER_CREATED = "user.created", _("Gebruiker aangemaakt")
     USER_ROLE_CHANGED = "user.role_changed", _("Rol van gebruiker gewijzigd")
+    USER_UPDATED = "user.updated", _("Gebruiker gewijzigd in beheer")
+    ROLE_GRANT_REQUESTED = "role_grant.requested", _("Gevoelige rol aangevraagd")
+    ROLE_GRANT_APPROVED = "role_grant.approved", _("Gevoelige rol goedgekeurd (vier ogen)")
+    ROLE_GRANT_REFUSED = "role_grant.refused", _("Aanvraag gevoelige rol afgewezen")
+    LOGIN_SUCCEEDED = "login.succeeded", _("Ingelogd")
+    LOGIN_FAILED = "login.failed", _("Inloggen mislukt")
+    LOGIN_LOCKED_OUT = "login.locked_out", _("Inloggen geblokkeerd na te veel pogingen")
+    LOGIN_UNLOCKED = "login.unlocked", _("Geblokkeerde inlog vrijgegeven")
+    LOGGED_OUT = "login.logged_out", _("Uitgelogd")
+    SECOND_FACTOR_VERIFIED = "second_factor.verified", _("Tweede stap geverifieerd")
+    SECOND_FACTOR_FAILED = "second_factor.failed", _("Tweede stap mislukt")
+    SECOND_FACTOR_REGISTERED = "second_factor.registered", _("Tweede stap ingesteld")
+    RECOVERY_CODES_ISSUED = "second_factor.recovery_codes", _("Herstelcodes aangemaakt")
+    PASSWORD_CHANGED = "password.changed", _("Wachtwoord gewijzigd")
+    PASSWORD_RESET_DONE = "password.reset", _("Wachtwoord hersteld via e-mail")
     SCHOOL_CREATED = "school.created", _("School aangemaakt")
     SCHOOL_UPDATED = "school.updated", _("School gewijzigd")
     SCHOOL_STAFF_ADDED = "school.staff_added", _("Medewerker aan school gekoppeld")
@@ -76,6 +94,10 @@ class AuditEvent(models.TextChoices):
         _("Bezwaar gemaakt door leerbedrijf"),
     )
     CASE_MESSAGE_SENT = "case.message_sent", _("Bericht in onderzoekszaak verstuurd")
+    HISTORY_ERASED = (
+        "history.erased",
+        _("Vrije tekst in geschiedenis gewist (bewaartermijn)"),
+    )
     VOORLICHTING_PUBLISHED = "voorlichting.published", _("Voorlichtingstekst gepubliceerd")
     VOORLICHTING_ACKNOWLEDGED = "voorlichting.acknowledged", _("Voorlichting gelezen")
     VOORLICHTING_PERIOD_ANNOUNCED = (
@@ -84,8 +106,11 @@ class AuditEvent(models.TextChoices):
     )
 
 
-class AuditLog(models.Model):
-    """Append-only record of who did what to which object, written in the same transaction."""
+class AuditLog(AppendOnlyModel):
+    """Append-only record of who did what to which object, written in the same transaction.
+
+    Never changed or deleted, not even by retention: it holds no reporter identity by design
+    (the database refuses UPDATE and DELETE, see core/append_only.py)."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -112,6 +137,7 @@ class AuditLog(models.Model):
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["event_type", "at"]),
         ]
+        triggers = [AppendOnlyTrigger()]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event_type} {self.object_type}#{self.object_id}"

@@ -14,10 +14,13 @@ def record(
     *,
     actor: Any,
     event: AuditEvent,
-    obj: models.Model,
+    obj: models.Model | None,
     details: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """Write one audit row. Must run inside the transaction of the change it records."""
+    """Write one audit row. Must run inside the transaction of the change it records.
+
+    `obj` is None only for an event without an object of ours (a failed login for a username
+    that does not exist)."""
     if not isinstance(event, AuditEvent):
         raise TypeError("event must be an AuditEvent member")
     connection = transaction.get_connection()
@@ -26,8 +29,8 @@ def record(
     return AuditLog.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         event_type=event.value,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
         details=details or {},
     )
 

@@ -14,7 +14,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.cases.workflow import CaseStatus
+from stagekans.core.append_only import AppendOnlyTrigger
 from stagekans.core.models import AppendOnlyModel, StatusHistoryRow
+from stagekans.core.storage import private_storage, random_upload_name
 
 __all__ = [
     "Case",
@@ -149,6 +151,8 @@ class CaseStatusChange(StatusHistoryRow):
         verbose_name = _("statuswijziging zaak")
         verbose_name_plural = _("statuswijzigingen zaken")
         ordering = ["at", "id"]
+        # A free-text reason may name the reporter: case retention may blank it.
+        triggers = [AppendOnlyTrigger(erasable=["reason"])]
 
     def __str__(self) -> str:
         return f"{self.case}: {self.from_status} → {self.to_status}"
@@ -250,6 +254,7 @@ class HearingResponse(models.Model):
 
 
 def _attachment_path(instance: HearingAttachment, filename: str) -> str:
+    """Old, guessable layout; only referenced by migration history (see 0005)."""
     return f"zaken/{instance.response.hearing.case_id}/{filename}"
 
 
@@ -260,7 +265,10 @@ class HearingAttachment(models.Model):
         related_name="attachments",
         verbose_name=_("reactie"),
     )
-    file = models.FileField(_("bestand"), upload_to=_attachment_path)
+    # Random name in private storage; served only by the permission-checked view.
+    file = models.FileField(
+        _("bestand"), upload_to=random_upload_name, storage=private_storage, max_length=200
+    )
     content_type = models.CharField(_("bestandstype"), max_length=50)
     size = models.PositiveIntegerField(_("grootte in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -272,6 +280,11 @@ class HearingAttachment(models.Model):
 
     def __str__(self) -> str:
         return str(self.file.name)
+
+    @property
+    def download_name(self) -> str:
+        extension = str(self.file.name).rsplit(".", 1)[-1]
+        return f"reactie-{self.response_id}-bijlage-{self.pk}.{extension}"
 
 
 class DecisionOutcome(models.TextChoices):
@@ -308,6 +321,7 @@ class CaseDecision(AppendOnlyModel):
         verbose_name = _("besluit in zaak")
         verbose_name_plural = _("besluiten in zaken")
         ordering = ["created_at", "id"]
+        triggers = [AppendOnlyTrigger()]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(measure="revocation") | models.Q(outcome="established"),

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from stagekans.audit.models import AuditEvent, AuditLog
@@ -139,7 +140,7 @@ def hearing_problems(case: Case, today: dt.date | None = None) -> list[str]:
                         "party": (
                             _("Het leerbedrijf") if party == Party.COMPANY else _("De school")
                         ),
-                        "date": hearing.deadline.strftime("%d-%m-%Y"),
+                        "date": date_format(hearing.deadline, "j F Y"),
                     }
                 )
     return problems

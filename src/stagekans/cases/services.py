@@ -17,7 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
@@ -354,7 +356,7 @@ def close_case(*, acting_user: Any, case: Case, reason: str) -> Case:
                     "De bezwaartermijn loopt nog tot en met %(date)s; sluit de zaak daarna, "
                     "of verwerk eerst een bezwaar."
                 )
-                % {"date": decision.objection_deadline.strftime("%d-%m-%Y")}
+                % {"date": date_format(decision.objection_deadline, "j F Y")}
             )
     return _transition(case, CaseStatus.CLOSED, acting_user=acting_user, reason=reason)
 
@@ -392,7 +394,7 @@ def _hearing_mail_body(case: Case, hearing: HearingRequest) -> str:
         "number": case.number,
         "summary": case.summary,
         "questions": hearing.questions,
-        "deadline": hearing.deadline.strftime("%d-%m-%Y"),
+        "deadline": date_format(hearing.deadline, "j F Y"),
     }
 
 
@@ -554,7 +556,7 @@ def extend_hearing_deadline(
             "Geachte heer, mevrouw,\n\nDe termijn om te reageren in zaak %(number)s is "
             "verlengd tot en met %(deadline)s.\n\nMet vriendelijke groet,\nSBB\n"
         )
-        % {"number": case.number, "deadline": hearing.deadline.strftime("%d-%m-%Y")},
+        % {"number": case.number, "deadline": date_format(hearing.deadline, "j F Y")},
         key=f"case-hearing:{hearing.pk}:extended:{hearing.deadline}",
     )
     record(
@@ -682,7 +684,7 @@ def _school_decision_mail_body(case: Case, decision: CaseDecision) -> str:
         "company": case.company_label,
         "outcome": decision.get_outcome_display(),
         "measure": decision.get_measure_display(),
-        "deadline": decision.objection_deadline.strftime("%d-%m-%Y"),
+        "deadline": date_format(decision.objection_deadline, "j F Y"),
     }
 
 
@@ -699,7 +701,7 @@ def _decision_mail_body(case: Case, decision: CaseDecision) -> str:
         "company": case.company_label,
         "outcome": decision.get_outcome_display(),
         "measure": decision.get_measure_display(),
-        "deadline": decision.objection_deadline.strftime("%d-%m-%Y"),
+        "deadline": date_format(decision.objection_deadline, "j F Y"),
     }
 
 
@@ -861,7 +863,7 @@ def _objection(*, acting_user: Any, case: Case, received_on: dt.date, grounds: s
                     "Ontvangen op: de bezwaartermijn van zes weken liep af op %(date)s; het "
                     "bezwaar is te laat."
                 )
-                % {"date": decision.objection_deadline.strftime("%d-%m-%Y")}
+                % {"date": date_format(decision.objection_deadline, "j F Y")}
             }
         )
     objection = Objection.objects.create(
@@ -923,7 +925,7 @@ def file_objection_by_company(*, acting_user: Any, case: Case, grounds: str) -> 
     if decision is not None and today > decision.objection_deadline:
         raise ValidationError(
             _("De bezwaartermijn van zes weken liep af op %(date)s; bezwaar maken kan niet meer.")
-            % {"date": decision.objection_deadline.strftime("%d-%m-%Y")}
+            % {"date": date_format(decision.objection_deadline, "j F Y")}
         )
     objection = _objection(acting_user=acting_user, case=case, received_on=today, grounds=grounds)
     if case.assigned_to is not None and case.assigned_to.email:
@@ -937,7 +939,7 @@ def file_objection_by_company(*, acting_user: Any, case: Case, grounds: str) -> 
             )
             % {
                 "number": case.number,
-                "date": objection.decision.decided_on.strftime("%d-%m-%Y"),
+                "date": date_format(objection.decision.decided_on, "j F Y"),
             },
             dedup_key=f"case-objection:{objection.pk}:investigator",
         )
@@ -1084,12 +1086,13 @@ def send_hearing_reminders(*, today: dt.date | None = None) -> int:
                 body=_(
                     "Geachte heer, mevrouw,\n\nWij herinneren u aan ons verzoek om uw "
                     "reactie in zaak %(number)s. De termijn loopt af op %(deadline)s "
-                    "(nog %(left)d werkdag(en)).\n\nMet vriendelijke groet,\nSBB\n"
+                    "(%(left)s).\n\nMet vriendelijke groet,\nSBB\n"
                 )
                 % {
                     "number": hearing.case.number,
-                    "deadline": hearing.deadline.strftime("%d-%m-%Y"),
-                    "left": left,
+                    "deadline": date_format(hearing.deadline, "j F Y"),
+                    "left": ngettext("nog %(n)d werkdag", "nog %(n)d werkdagen", left)
+                    % {"n": left},
                 },
                 key=f"case-hearing:{hearing.pk}:reminder:{hearing.deadline}",
             )

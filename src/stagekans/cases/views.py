@@ -446,7 +446,7 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
         found.file.open("rb"),
         content_type=found.content_type,
         as_attachment=True,
-        filename=str(found.file.name).rsplit("/", 1)[-1],
+        filename=found.download_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

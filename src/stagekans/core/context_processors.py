@@ -7,4 +7,4 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"SITE_URL": settings.SITE_URL}
+    return {"SITE_URL": settings.SITE_URL, "SERVICE_CONTACT_EMAIL": settings.SERVICE_CONTACT_EMAIL}

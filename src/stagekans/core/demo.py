@@ -18,6 +18,7 @@ from faker import Faker
 from stagekans.accounts.models import User
 from stagekans.accounts.roles import Role
 from stagekans.accounts.services import create_user
+from stagekans.accounts.two_factor import install_known_totp_device, requires_second_factor
 from stagekans.companies import services as company_services
 from stagekans.companies.models import Company, SizeClass
 from stagekans.education import services as education_services
@@ -28,6 +29,10 @@ from stagekans.register import services as register_services
 from stagekans.register.workflow import ALL_CONDITIONS_MET
 
 DEMO_PASSWORD = "Stagekans-demo-2026"  # noqa: S105 - printed for demo logins on purpose
+# Demo staff log in with a second factor too; their authenticator app has this known secret
+# (base32 GN2EC2LTMFXGGZLOOMWWIZLNN4ZDAMRW), and `manage.py demo_totp <username>` prints
+# the current code. Only seed_demo gives it out, and seed_demo refuses a filled database.
+DEMO_TOTP_KEY = "3374416973616e63656e732d64656d6f32303236"
 
 DEMO_LOGINS: list[tuple[Role, str, str]] = [
     (Role.STUDENT, "student", "Student"),
@@ -366,5 +371,7 @@ class DemoBuilder:
                 company_services.add_trainer(
                     acting_user=None, company=company, user=user, is_company_admin=True
                 )
+            if requires_second_factor(user):
+                install_known_totp_device(user, DEMO_TOTP_KEY)
             logins.append((label, username, DEMO_PASSWORD))
         return logins

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 _WIDGET_CLASSES: dict[str, str] = {
     "Select": "utrecht-select utrecht-select--html-select",
@@ -19,11 +20,90 @@ _WIDGET_CLASSES: dict[str, str] = {
 }
 
 
+def _project_messages(field: forms.Field) -> dict[str, Any]:
+    """Our Dutch messages for Django's generic ones: name the field, say what to do (B1).
+
+    The project writes messages as "<label>: <what to do>", so the error summary can list the
+    message alone without repeating the label.
+    """
+    label = str(field.label or "")
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or isinstance(
+        field.widget, (forms.Select, forms.RadioSelect)
+    ):
+        required = _("%(label)s: maak een keuze.")
+    elif isinstance(field, forms.FileField):
+        required = _("%(label)s: kies een bestand.")
+    elif isinstance(field, forms.BooleanField):
+        required = _("%(label)s: vink dit aan om verder te gaan.")
+    else:
+        required = _("%(label)s: vul dit in.")
+    messages: dict[str, Any] = {
+        "required": required,
+        "invalid_choice": _("%(label)s: kies een van de mogelijkheden."),
+        "max_length": _("%(label)s: gebruik hoogstens %(limit_value)d tekens (nu %(show_value)d)."),
+        "min_length": _("%(label)s: gebruik minstens %(limit_value)d tekens (nu %(show_value)d)."),
+        "max_value": _("%(label)s: vul een getal in van hoogstens %(limit_value)s."),
+        "min_value": _("%(label)s: vul een getal in van minstens %(limit_value)s."),
+    }
+    if isinstance(field, forms.EmailField):
+        messages["invalid"] = _("%(label)s: vul een e-mailadres in, zoals naam@voorbeeld.nl.")
+    elif isinstance(field, forms.IntegerField):
+        messages["invalid"] = _("%(label)s: vul een heel getal in, zonder punten of letters.")
+    elif isinstance(field, forms.DecimalField | forms.FloatField):
+        messages["invalid"] = _("%(label)s: vul een getal in.")
+    elif isinstance(field, forms.DateTimeField):
+        messages["invalid"] = _("%(label)s: vul een datum en tijd in, zoals 22-03-2027 14:30.")
+    elif isinstance(field, forms.DateField):
+        messages["invalid"] = _("%(label)s: vul een datum in, zoals 22-03-2027.")
+    elif isinstance(field, forms.FileField):
+        messages["empty"] = _("%(label)s: het bestand is leeg.")
+        messages["invalid"] = _("%(label)s: dit is geen bestand; kies het opnieuw.")
+    return {key: _LabelledMessage(message, label) for key, message in messages.items()}
+
+
+class _LabelledMessage:
+    """A lazy message with the field label filled in, keeping Django's own %(...)s params."""
+
+    def __init__(self, message: Any, label: str) -> None:
+        self.message, self.label = message, label
+
+    def __mod__(self, params: Any) -> str:
+        values = {"label": self.label, **(params if isinstance(params, dict) else {})}
+        return str(self.message) % values
+
+    def __str__(self) -> str:
+        return str(self.message) % {"label": self.label}
+
+
+_VALIDATOR_CODES = frozenset({"max_length", "min_length", "max_value", "min_value"})
+
+
+def _uses_django_default(field: forms.Field, key: str) -> bool:
+    current = field.error_messages.get(key)
+    if current is None:
+        return False
+    for klass in type(field).__mro__:
+        default = klass.__dict__.get("default_error_messages", {}).get(key)
+        if default is not None:
+            return str(current) == str(default)
+    return False
+
+
 class StyledFormMixin:
-    """Adds the NL Design System class to each widget and aria-describedby for errors/help."""
+    """Adds the NL Design System class to each widget and aria-describedby for errors/help,
+    and replaces Django's generic error messages by the project's Dutch ones."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # All messages first: reading self.errors below runs the validation.
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            for key, message in _project_messages(field).items():
+                # Validator messages (max_length, …) are taken from error_messages by code.
+                validator_message = key not in field.error_messages and (
+                    key in _VALIDATOR_CODES or key == "invalid"
+                )
+                if validator_message or _uses_django_default(field, key):
+                    field.error_messages[key] = message
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
             css = _WIDGET_CLASSES.get(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -33,6 +34,32 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html")
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/privacy.html",
+        {"retention_months": settings.MELDPUNT_RETENTION_MONTHS},
+    )
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+# In-app help: one template per topic under templates/help/. Users never need the repository.
+HELP_TOPICS = {"register-importeren": "help/register_import.html"}
+
+
+@require_GET
+def help_page(request: HttpRequest, topic: str) -> HttpResponse:
+    template = HELP_TOPICS.get(topic)
+    if template is None:
+        raise Http404
+    return render(request, "core/help.html", {"help_template": template})
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -30,6 +30,7 @@ class QualificationList(generics.ListAPIView[Qualification]):
     serializer_class = QualificationSerializer
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    throttle_scope = "public-api"
 
     @extend_schema(
         parameters=[

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 3
-MAX_PIXELS = 40_000_000
+# A decoded image costs up to 4 bytes per pixel, several times over while it is turned upright
+# and re-encoded: 24 megapixels (6000 × 4000, more than a phone photo) stays under ~400 MB.
+# A small file can declare a huge canvas (a 300 KB PNG of 8900 × 8900), so the size in the
+# header is checked before any pixel is decoded (issue 10, finding 5).
+MAX_PIXELS = 24_000_000
+MAX_SIDE = 10_000
+# Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; we check the header ourselves and
+# also make Pillow's own guard a real bound everywhere in the process.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF-", "application/pdf", "pdf"),
@@ -45,15 +54,70 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _check_dimensions(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS or width > MAX_SIDE or height > MAX_SIDE:
+        raise ValidationError(
+            _(
+                "Bijlagen: de afbeelding is te groot (%(width)d × %(height)d beeldpunten). "
+                "Stuur een afbeelding van hoogstens 24 megapixel, bijvoorbeeld een schermafdruk "
+                "of een verkleinde foto."
+            )
+            % {"width": width, "height": height}
+        )
+
+
+_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def header_dimensions(data: bytes, fmt: str) -> tuple[int, int] | None:
+    """Width and height as the file declares them, read from the header bytes alone (PNG IHDR,
+    JPEG start-of-frame), before Pillow is given the file. None if the header is unreadable."""
+    if fmt == "png":
+        if len(data) < 24 or data[12:16] != b"IHDR":
+            return None
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    position = 2
+    while position + 9 < len(data):
+        if data[position] != 0xFF:
+            return None
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # markers without a length
+            position += 2
+            continue
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker in _JPEG_SOF:
+            height = int.from_bytes(data[position + 5 : position + 7], "big")
+            width = int.from_bytes(data[position + 7 : position + 9], "big")
+            return width, height
+        position += 2 + length
+    return None
+
+
 def _strip_image(data: bytes, fmt: str) -> bytes:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    declared = header_dimensions(data, fmt)
+    if declared is not None:
+        _check_dimensions(*declared)
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Image.open reads the header only; nothing is decoded before the size check.
+            with Image.open(io.BytesIO(data)) as probe:
+                _check_dimensions(*probe.size)
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                _check_dimensions(*image.size)
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
         raise ValidationError(
             _("Bijlagen: de afbeelding is beschadigd of te groot en kan niet worden gelezen.")
         ) from error

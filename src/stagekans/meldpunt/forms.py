@@ -182,7 +182,10 @@ class FollowForm(StyledFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Ontvangstcode"),
         max_length=40,
-        required=False,
+        error_messages={
+            "required": _("Ontvangstcode: vul de code in die je kreeg na je melding."),
+            "max_length": _("Ontvangstcode: de code heeft 22 cijfers; controleer wat je invulde."),
+        },
         help_text=_(
             "De code van 22 cijfers die je kreeg na je melding, bijvoorbeeld "
             "123456-1234-5678-9012-3456."

@@ -13,7 +13,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stagekans.core.append_only import AppendOnlyTrigger
 from stagekans.core.models import StatusHistoryRow
+from stagekans.core.storage import private_storage, random_upload_name
 from stagekans.education.models import Sector
 from stagekans.geo.places import Province
 from stagekans.meldpunt.workflow import ReportStatus
@@ -202,6 +204,8 @@ class ReportStatusChange(StatusHistoryRow):
         verbose_name = _("statuswijziging melding")
         verbose_name_plural = _("statuswijzigingen meldingen")
         ordering = ["at", "id"]
+        # Staff notes may name the reporter: retention blanks them (erase_free_text).
+        triggers = [AppendOnlyTrigger(erasable=["note"])]
 
     def __str__(self) -> str:
         return f"{self.report.reference}: {self.from_status} → {self.to_status}"
@@ -238,7 +242,7 @@ class ReportMessage(models.Model):
 
 
 def _attachment_path(instance: ReportAttachment, filename: str) -> str:
-    # Never the reporter's own file name: it can identify them.
+    """Old, guessable layout; only referenced by migration history (see 0004)."""
     return f"meldpunt/{instance.report.reference}/{filename}"
 
 
@@ -246,7 +250,11 @@ class ReportAttachment(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("melding")
     )
-    file = models.FileField(_("bestand"), upload_to=_attachment_path)
+    # Random name in private storage, never the reporter's own file name or the report number;
+    # served only by the permission-checked, audited view (core/storage.py).
+    file = models.FileField(
+        _("bestand"), upload_to=random_upload_name, storage=private_storage, max_length=200
+    )
     content_type = models.CharField(_("bestandstype"), max_length=50)
     size = models.PositiveIntegerField(_("grootte in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -259,3 +267,8 @@ class ReportAttachment(models.Model):
 
     def __str__(self) -> str:
         return str(self.file.name)
+
+    @property
+    def download_name(self) -> str:
+        extension = str(self.file.name).rsplit(".", 1)[-1]
+        return f"melding-{self.report.reference}-bijlage-{self.pk}.{extension}"

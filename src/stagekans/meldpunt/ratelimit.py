@@ -1,90 +1,50 @@
-"""Rate limits for anonymous intake and receipt-code look-ups, without storing addresses.
+"""The meldpunt's rate limits (ADR 0300). The machinery — proxy-aware client key without stored
+addresses, cache counters with a database fallback when the cache is down — is in
+core/ratelimit.py.
 
-The client is identified by a SHA-256 of (daily random salt + client address). The salt lives
-only in the cache and is replaced every day, the counters expire within the hour, and neither
-the address nor its hash is ever written to the database or a log.
-
-The client address is REMOTE_ADDR, unless STAGEKANS_TRUSTED_PROXY_COUNT = n > 0: then the
-application runs behind n proxies of our own, each appending the address it received the
-request from to X-Forwarded-For, and the client is the entry n hops from the right. Entries
-further left come from the client and are ignored, so a forged X-Forwarded-For cannot evade a
-limit. With several web processes
-the cache must be shared (CACHE_URL=redis://…), otherwise each process counts on its own.
+* **Intake** (finding 7): only *accepted* reports count against the per-client limit, so a
+  class behind one school NAT is not locked out by typing mistakes; every submission, accepted
+  or not, counts against a much larger attempts limit that only protects the server (images are
+  decoded). Logged-in reporters have their own per-account limit.
+* **Receipt codes** (finding 4): failed code checks are limited per client and for all clients
+  together; there is **no per-report-number limit**, which anyone who knows a number could use
+  to lock its reporter out, and which buys nothing against a 16-digit (53-bit) secret.
+* **Reporter messages**: per client (code follow-up) or per account.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import ipaddress
-import secrets
+from stagekans.core.ratelimit import (
+    Limit,
+    client_address,
+    client_key,
+    count,
+    decrement,
+    exceeded,
+    increment,
+    reset,
+)
 
-from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest
+INTAKE_ACCEPTED = Limit("intake-accepted", 30, 60 * 60)
+INTAKE_ATTEMPTS = Limit("intake-attempts", 120, 60 * 60)
+INTAKE_ACCOUNT = Limit("intake-account", 20, 60 * 60)
+CODE_PER_CLIENT = Limit("code", 10, 15 * 60)
+CODE_GLOBAL = Limit("code-global", 600, 15 * 60)
+MESSAGES = Limit("reporter-message", 30, 60 * 60)
 
-SALT_TTL = 2 * 24 * 60 * 60
-
-
-def _daily_salt(today: dt.date | None = None) -> str:
-    key = f"meldpunt:salt:{(today or dt.date.today()).isoformat()}"
-    cache.add(key, secrets.token_hex(32), SALT_TTL)
-    salt = cache.get(key)
-    if salt is None:  # evicted between add and get: take a fresh one for this request
-        salt = secrets.token_hex(32)
-        cache.set(key, salt, SALT_TTL)
-    return str(salt)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address the rate limits count per (see the module docstring). Never stored."""
-    remote = str(request.META.get("REMOTE_ADDR", "") or "unknown")
-    hops = int(getattr(settings, "STAGEKANS_TRUSTED_PROXY_COUNT", 0))
-    if hops <= 0:
-        return remote
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
-    if len(forwarded) < hops:
-        # Fewer entries than our proxies write: the request did not come through all of them.
-        # Count it under the proxy's address (one shared bucket) rather than trust the client.
-        return remote
-    try:
-        return str(ipaddress.ip_address(forwarded[-hops].strip()))
-    except ValueError:
-        return remote
-
-
-def client_key(request: HttpRequest) -> str:
-    address = client_address(request)
-    return hashlib.sha256(f"{_daily_salt()}|{address}".encode()).hexdigest()[:40]
-
-
-def _counter_key(scope: str, key: str) -> str:
-    return f"meldpunt:rl:{scope}:{key}"
-
-
-def count(scope: str, key: str) -> int:
-    return int(cache.get(_counter_key(scope, key), 0))
-
-
-def increment(scope: str, key: str, window_seconds: int) -> int:
-    counter = _counter_key(scope, key)
-    cache.add(counter, 0, window_seconds)
-    try:
-        return int(cache.incr(counter))
-    except ValueError:  # expired between add and incr
-        cache.set(counter, 1, window_seconds)
-        return 1
-
-
-def reset(scope: str, key: str) -> None:
-    cache.delete(_counter_key(scope, key))
-
-
-def decrement(scope: str, key: str) -> None:
-    """Take back one counted attempt (a right receipt code does not count against the limit)."""
-    counter = _counter_key(scope, key)
-    try:
-        if int(cache.decr(counter)) < 0:
-            cache.delete(counter)
-    except ValueError:  # the window expired meanwhile: nothing to take back
-        pass
+__all__ = [
+    "CODE_GLOBAL",
+    "CODE_PER_CLIENT",
+    "INTAKE_ACCEPTED",
+    "INTAKE_ACCOUNT",
+    "INTAKE_ATTEMPTS",
+    "MESSAGES",
+    "Limit",
+    "client_address",
+    "client_key",
+    "count",
+    "decrement",
+    "exceeded",
+    "increment",
+    "reset",
+]

@@ -16,16 +16,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 from stagekans.cases import services as case_services
+from stagekans.core.append_only import erase_free_text
+from stagekans.core.storage import private_storage
 from stagekans.core.workdays import add_working_days
 from stagekans.education.selectors import students_visible_to
 from stagekans.meldpunt import receipt, selectors
@@ -308,7 +310,7 @@ def submit_report(
                 )
     except BaseException:
         for name in stored_files:
-            default_storage.delete(name)
+            private_storage().delete(name)
         raise
     code = receipt.ReceiptCode(report.reference, secret).formatted() if secret else None
     return SubmittedReport(report=report, receipt_code=code)
@@ -327,7 +329,7 @@ def _confirmation_body(report: Report) -> str:
         "Meldpunt stagediscriminatie"
     ) % {
         "ref": report.reference,
-        "due": report.reply_due_on.strftime("%d-%m-%Y"),
+        "due": date_format(report.reply_due_on, "j F Y"),
         "url": f"{settings.SITE_URL}/meldpunt/volgen/",
     }
 
@@ -555,7 +557,7 @@ def record_report_view(*, acting_user: Any, report: Report, what: str = "report"
 
 def _delete_files(names: list[str]) -> None:
     for name in names:
-        default_storage.delete(name)
+        private_storage().delete(name)
 
 
 def _months_before(moment: dt.datetime, months: int) -> dt.datetime:
@@ -572,7 +574,8 @@ def erase_expired_contacts(
 
     Left behind is an anonymised report for statistics: grounds, phase, sector, province,
     company, dates and status history. Erased: contact details, the links to user and student,
-    the receipt code hash, the narrative, the messages and the attachments. Each report is
+    the receipt code hash, the narrative, the messages, the attachments and the free-text notes
+    of the status history (through core.append_only.erase_free_text, audited). Each report is
     erased in its own transaction, so a crash halfway loses nothing and the next run resumes.
     """
     now = now or timezone.now()
@@ -609,6 +612,17 @@ def erase_expired_contacts(
                 )
             report.messages.all().delete()
             report.attachments.all().delete()
+            # Staff notes on status changes may name the reporter; the history itself (who
+            # changed what, when) stays. The only sanctioned change of an append-only table.
+            notes = ReportStatusChange.objects.filter(report=report).exclude(note="")
+            if notes.exists():
+                erase_free_text(
+                    acting_user=acting_user,
+                    queryset=notes,
+                    fields=["note"],
+                    obj=report,
+                    reason="meldpunt.retention",
+                )
             report.reporter_user = None
             report.on_behalf_of = None
             report.receipt_code_hash = ""

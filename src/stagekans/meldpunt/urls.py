@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.report, name="report"),
     path("volgen/", views.follow, name="follow"),
     path("volgen/melding/", views.follow_report, name="follow_report"),
+    path("volgen/stoppen/", views.follow_stop, name="follow_stop"),
     path("mijn-meldingen/", views.own_reports, name="own_reports"),
     path("mijn-meldingen/<str:reference>/", views.own_report, name="own_report"),
     path("werkvoorraad/", views.queue, name="queue"),

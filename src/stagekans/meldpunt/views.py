@@ -32,17 +32,24 @@ from stagekans.meldpunt.forms import (
 from stagekans.meldpunt.models import Report
 from stagekans.meldpunt.workflow import ALLOWED_TRANSITIONS, ReportStatus, TransitionNotAllowed
 
-INTAKE_LIMIT, INTAKE_WINDOW = 10, 60 * 60
-CODE_LIMIT, CODE_WINDOW = 10, 15 * 60
-REFERENCE_LIMIT, REFERENCE_WINDOW = 20, 60 * 60
+INTAKE_LIMIT = ratelimit.INTAKE_ACCEPTED.limit
+CODE_LIMIT = ratelimit.CODE_PER_CLIENT.limit
 FOLLOW_SESSION_KEY = "meldpunt_follow"
 FOLLOW_SECONDS = 30 * 60
 
 
-def _too_many(request: HttpRequest, minutes: int) -> HttpResponse:
-    response = render(request, "meldpunt/too_many.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(minutes * 60)
+def _too_many(request: HttpRequest, limit: ratelimit.Limit) -> HttpResponse:
+    response = render(request, "meldpunt/too_many.html", {"minutes": limit.minutes}, status=429)
+    response["Retry-After"] = str(limit.window_seconds)
     return response
+
+
+def _intake_limits(request: HttpRequest, user: Any) -> tuple[ratelimit.Limit, str]:
+    """The limit on accepted reports and the key it counts under: the account when logged in,
+    else the (hashed) client address."""
+    if user.is_authenticated:
+        return ratelimit.INTAKE_ACCOUNT, f"user:{user.pk}"
+    return ratelimit.INTAKE_ACCEPTED, ratelimit.client_key(request)
 
 
 # --- intake -----------------------------------------------------------------------------------
@@ -69,10 +76,13 @@ def report(request: HttpRequest) -> HttpResponse:
     if "zoek_bedrijf" in request.POST:
         form.errors.clear()  # only searching: show the results, no validation yet
         return render(request, "meldpunt/report_form.html", {"form": form, "searched": True})
-    if not user.is_authenticated:
-        key = ratelimit.client_key(request)
-        if ratelimit.increment("intake", key, INTAKE_WINDOW) > INTAKE_LIMIT:
-            return _too_many(request, INTAKE_WINDOW // 60)
+    accepted_limit, key = _intake_limits(request, user)
+    # Every submission counts against the (large) attempts limit, which only protects the
+    # server; only accepted reports count against the per-client limit (finding 7).
+    if ratelimit.exceeded(ratelimit.INTAKE_ATTEMPTS, key):
+        return _too_many(request, ratelimit.INTAKE_ATTEMPTS)
+    if ratelimit.count(accepted_limit, key) >= accepted_limit.limit:
+        return _too_many(request, accepted_limit)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -104,6 +114,7 @@ def report(request: HttpRequest) -> HttpResponse:
             # Nothing was stored (one transaction). Say so plainly; the form can be sent again.
             return render(request, "meldpunt/unavailable.html", status=503)
         else:
+            ratelimit.increment(accepted_limit, key)
             # Rendered, not redirected: the receipt code is shown once and never stored.
             return render(
                 request,
@@ -125,20 +136,19 @@ def follow(request: HttpRequest) -> HttpResponse:
     form = FollowForm(request.POST or None)
     if request.method != "POST":
         return render(request, "meldpunt/follow.html", {"form": form})
+    if not form.is_valid():  # an empty code is no guess: say what is missing, count nothing
+        return render(request, "meldpunt/follow.html", {"form": form}, status=400)
     key = ratelimit.client_key(request)
     code = request.POST.get("code", "")
-    from stagekans.meldpunt.receipt import parse
-
-    parsed = parse(code)
-    # Count the attempt before the (slow) check, so parallel guesses cannot all slip under the
-    # limit; a right code takes its attempt back.
-    if ratelimit.increment("code", key, CODE_WINDOW) > CODE_LIMIT:
-        return _too_many(request, CODE_WINDOW // 60)
-    if (
-        parsed is not None
-        and ratelimit.increment("reference", parsed.reference, REFERENCE_WINDOW) > REFERENCE_LIMIT
-    ):
-        return _too_many(request, REFERENCE_WINDOW // 60)
+    # Count the attempt before the (slow, constant-cost) check, so parallel guesses cannot all
+    # slip under the limit; a right code takes its attempt back. Limited per client and for all
+    # clients together, never per report number: that would let anyone who knows a number lock
+    # its reporter out (finding 4, ADR 0300).
+    if ratelimit.exceeded(ratelimit.CODE_PER_CLIENT, key):
+        return _too_many(request, ratelimit.CODE_PER_CLIENT)
+    if ratelimit.exceeded(ratelimit.CODE_GLOBAL, "all"):
+        ratelimit.decrement(ratelimit.CODE_PER_CLIENT, key)
+        return _too_many(request, ratelimit.CODE_GLOBAL)
     found = selectors.find_by_receipt_code(code)
     if found is None:
         form.add_error(
@@ -149,10 +159,11 @@ def follow(request: HttpRequest) -> HttpResponse:
             ),
         )
         return render(request, "meldpunt/follow.html", {"form": form}, status=400)
-    ratelimit.decrement("code", key)
-    if parsed is not None:
-        ratelimit.decrement("reference", parsed.reference)
+    ratelimit.decrement(ratelimit.CODE_PER_CLIENT, key)
+    ratelimit.decrement(ratelimit.CODE_GLOBAL, "all")
     request.session.cycle_key()
+    # Anonymous follow-up ends with the browser (no lasting cookie), and sooner with "Stoppen".
+    request.session.set_expiry(0)
     request.session[FOLLOW_SESSION_KEY] = {
         "report": found.pk,
         "until": time.time() + FOLLOW_SECONDS,
@@ -175,11 +186,25 @@ def follow_report(request: HttpRequest) -> HttpResponse:
     return _reporter_page(request, found, post_url_name="meldpunt:follow_report")
 
 
+@require_POST
+def follow_stop(request: HttpRequest) -> HttpResponse:
+    """End the follow-up at once (a shared or school computer): forget the code's access."""
+    request.session.pop(FOLLOW_SESSION_KEY, None)
+    if not request.user.is_authenticated:
+        request.session.flush()
+    messages.info(request, _("Je bent gestopt. Wil je weer kijken, vul dan je ontvangstcode in."))
+    return redirect("meldpunt:follow")
+
+
 def _reporter_page(request: HttpRequest, found: Report, post_url_name: str) -> HttpResponse:
     form = MessageForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
+        user: Any = request.user
+        key = f"user:{user.pk}" if user.is_authenticated else ratelimit.client_key(request)
+        if ratelimit.exceeded(ratelimit.MESSAGES, key):
+            return _too_many(request, ratelimit.MESSAGES)
         if form.is_valid():
             try:
                 services.post_reporter_message(
@@ -201,6 +226,7 @@ def _reporter_page(request: HttpRequest, found: Report, post_url_name: str) -> H
             "thread": found.messages.order_by("created_at", "id"),
             "form": form,
             "closed": found.status == ReportStatus.CLOSED,
+            "followed_by_code": post_url_name == "meldpunt:follow_report",
         },
         status=status,
     )
@@ -364,7 +390,7 @@ def report_attachment(request: HttpRequest, reference: str, pk: int) -> FileResp
         attachment.file.open("rb"),
         content_type=attachment.content_type,
         as_attachment=True,
-        filename=str(attachment.file.name).rsplit("/", 1)[-1],
+        filename=attachment.download_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -128,9 +128,7 @@ class RegisterSearchForm(StyledFormMixin, forms.Form):
 class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV-bestand"),
-        help_text=_(
-            "UTF-8, kolommen zoals beschreven in de handleiding (docs/import-register.md)."
-        ),
+        help_text=_("UTF-8, met de kolommen uit de uitleg hieronder."),
     )
 
     def clean_file(self) -> str:

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record_many
@@ -110,15 +111,23 @@ class ImportReport:
                 "opnieuw, dan gaat de import verder waar hij stopte."
             ) % {"done": self.chunks_written, "chunks": self.chunks, "n": len(self.errors)}
         if self.errors:
-            return _("Er is niets geïmporteerd: %(n)s fout(en) gevonden in %(rows)s rijen.") % {
-                "n": len(self.errors),
-                "rows": self.rows,
+            error_rows = len({error.row for error in self.errors})
+            errors = ngettext("%(n)s fout", "%(n)s fouten", len(self.errors)) % {
+                "n": len(self.errors)
             }
+            rows = ngettext("%(n)s rij", "%(n)s rijen", error_rows) % {"n": error_rows}
+            return _("Er is niets geïmporteerd: %(errors)s gevonden in %(rows)s.") % {
+                "errors": errors,
+                "rows": rows,
+            }
+        processed = ngettext("%(n)s rij verwerkt", "%(n)s rijen verwerkt", self.rows) % {
+            "n": self.rows
+        }
         return _(
-            "%(rows)s rijen verwerkt: %(cc)s leerbedrijven nieuw, %(cu)s gewijzigd, "
+            "%(processed)s: %(cc)s leerbedrijven nieuw, %(cu)s gewijzigd, "
             "%(lc)s vestigingen nieuw, %(rr)s erkenningen aangevraagd, %(rg)s verleend."
         ) % {
-            "rows": self.rows,
+            "processed": processed,
             "cc": self.companies_created,
             "cu": self.companies_updated,
             "lc": self.locations_created,

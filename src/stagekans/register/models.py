@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.companies.models import Company
+from stagekans.core.append_only import AppendOnlyTrigger
 from stagekans.core.models import AppendOnlyModel, StatusHistoryRow
 from stagekans.education.models import Qualification
 from stagekans.register.workflow import RecognitionStatus
@@ -82,6 +83,7 @@ class RecognitionStatusChange(StatusHistoryRow):
         verbose_name = _("statuswijziging erkenning")
         verbose_name_plural = _("statusgeschiedenis erkenningen")
         ordering = ["recognition", "at", "id"]
+        triggers = [AppendOnlyTrigger()]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.status}"
@@ -122,6 +124,7 @@ class RecognitionConditions(AppendOnlyModel):
         verbose_name = _("erkenningsvoorwaarden")
         verbose_name_plural = _("erkenningsvoorwaarden")
         ordering = ["recognition", "assessed_at", "id"]
+        triggers = [AppendOnlyTrigger()]
 
     def __str__(self) -> str:
         return f"{self.recognition_id} {self.assessed_at:%Y-%m-%d}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -16,6 +17,7 @@ SECRET_KEY = env.get("DJANGO_SECRET_KEY")
 DEBUG = env.get("DJANGO_DEBUG")
 ALLOWED_HOSTS: list[str] = env.get("DJANGO_ALLOWED_HOSTS")
 SITE_URL: str = env.get("SITE_URL")
+SERVICE_CONTACT_EMAIL: str = env.get("SERVICE_CONTACT_EMAIL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -28,6 +30,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
+    "pgtrigger",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "stagekans.core",
     "stagekans.accounts",
     "stagekans.audit",
@@ -46,15 +54,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stagekans.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "stagekans.core.middleware.PermissionsPolicyMiddleware",
+    "stagekans.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stagekans.core.middleware.DutchByDefaultLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "stagekans.accounts.middleware.IdleTimeoutMiddleware",
+    "stagekans.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stagekans.urls"
@@ -86,6 +103,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 CACHES = {"default": env.cache_config()}
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    # A cache that hangs must not hang every request (and /readyz): fail fast instead.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
 
 # Meldpunt: months after closure that reporters' contact details are kept; statistics threshold.
 MELDPUNT_RETENTION_MONTHS = int(env.get("MELDPUNT_RETENTION_MONTHS"))
@@ -95,6 +117,8 @@ MELDPUNT_SUPPRESSION_THRESHOLD = int(env.get("MELDPUNT_SUPPRESSION_THRESHOLD"))
 STAGEKANS_TRUSTED_PROXY_COUNT = int(env.get("STAGEKANS_TRUSTED_PROXY_COUNT"))
 if STAGEKANS_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("STAGEKANS_TRUSTED_PROXY_COUNT must be 0 or more.")
+
+STAGEKANS_REFERENCE_CACHE_SECONDS = int(env.get("STAGEKANS_REFERENCE_CACHE_SECONDS"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -126,8 +150,20 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.get("STATIC_ROOT")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get("MEDIA_ROOT")
+# Uploads with personal data (report and hearing attachments): outside MEDIA_ROOT and
+# STATIC_ROOT, random names, no URL; served only by permission-checked views (core/storage.py).
+# MEDIA is never served by the URLconf, in no setting.
+PRIVATE_FILES_ROOT = env.get("PRIVATE_FILES_ROOT")
+for _public in (MEDIA_ROOT, STATIC_ROOT):
+    _private, _other = Path(PRIVATE_FILES_ROOT).resolve(), Path(_public).resolve()
+    if _private == _other or _other in _private.parents or _private in _other.parents:
+        raise ImproperlyConfigured("PRIVATE_FILES_ROOT must lie outside MEDIA_ROOT/STATIC_ROOT.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "stagekans.core.storage.PrivateFileStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -179,13 +215,25 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Rate limits on every API view (issue 10, finding 7); 429 answers are Dutch and in the
+    # OpenAPI schema. Rates: env var API_THROTTLE_RATES.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "stagekans.core.throttling.AnonThrottle",
+        "stagekans.core.throttling.UserThrottle",
+        "stagekans.core.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": env.throttle_rates(),
+    "EXCEPTION_HANDLER": "stagekans.core.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stagekans API",
     "DESCRIPTION": "Openbare en beveiligde API van Stagekans.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "stagekans.core.throttling.add_throttle_responses",
+    ],
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -194,15 +242,82 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# One JSON object per line on stderr, each with the request id; personal data is scrubbed by a
+# filter on the handler, so records from Django, Celery and psycopg pass it too (core/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "stagekans.core.logs.RequestIdFilter"},
+        "personal_data": {"()": "stagekans.core.logs.PersonalDataFilter"},
+    },
+    "formatters": {"json": {"()": "stagekans.core.logs.StagekansJsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "stagekans": {"handlers": ["console"], "level": env.get("LOG_LEVEL"), "propagate": False}
+        "stagekans": {"handlers": ["console"], "level": env.get("LOG_LEVEL"), "propagate": False},
+        # Replaces Django's default handlers (plain text, and mail_admins with request details).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-AUTHENTICATION_BACKENDS = ["stagekans.accounts.backends.UsernameOrEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "stagekans.accounts.backends.UsernameOrEmailBackend",
+]
+
+# --- Login lockout (django-axes, issue 10 finding 2) -------------------------------------------
+# Ten failures within the cool-off lock the username (over all addresses) and, separately, the
+# address (over all usernames) for 15 minutes; a beheerder can lift it in the app
+# (/account/blokkades/). The address is resolved like the meldpunt limits (core.client_ip).
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "stagekans.accounts.backends.lockout_client_ip"
+AXES_USERNAME_CALLABLE = "stagekans.accounts.backends.lockout_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the app's audit log; no second IP log
+AXES_ENABLE_ADMIN = False  # unlocking goes through the audited app page
+AXES_VERBOSE = False
+
+# --- Second factor (django-otp, TOTP + static recovery codes) ----------------------------------
+OTP_TOTP_ISSUER = "Stagekans"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Sessions (finding 8): idle timeout per role in accounts/roles.py, outer bound here --------
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Content Security Policy (django-csp) and Permissions-Policy (finding 8) -------------------
+# No inline script or style anywhere: every script and stylesheet is a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# Anonymous pages whose answers carry report or personal data get Cache-Control: no-store as
+# well (every page for a logged-in user does): intake, follow-with-code, login and accounts.
+STAGEKANS_NO_STORE_PREFIXES = ("/meldpunt/", "/account/", "/beheer/")

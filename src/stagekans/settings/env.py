@@ -51,7 +51,18 @@ DECLARED: list[EnvVar] = [
     ),
     EnvVar("DEFAULT_FROM_EMAIL", "Stagekans <noreply@stagekans.nl>", "Sender of outgoing mail."),
     EnvVar("SITE_URL", "http://127.0.0.1:8000", "Public base URL used in mails."),
+    EnvVar(
+        "SERVICE_CONTACT_EMAIL",
+        "contact@stagekans.nl",
+        "Address for questions about privacy and accessibility, shown in the footer statements.",
+    ),
     EnvVar("MEDIA_ROOT", str(REPO_ROOT / "var" / "media"), "Where uploaded files are stored."),
+    EnvVar(
+        "PRIVATE_FILES_ROOT",
+        str(REPO_ROOT / "var" / "private"),
+        "Where uploads with personal data (attachments) are stored; outside MEDIA_ROOT and "
+        "STATIC_ROOT, never served by the web server.",
+    ),
     EnvVar("STATIC_ROOT", str(REPO_ROOT / "var" / "static"), "Where collectstatic puts files."),
     EnvVar("LOG_LEVEL", "INFO", "Log level of the stagekans loggers."),
     EnvVar(
@@ -63,6 +74,19 @@ DECLARED: list[EnvVar] = [
         "MELDPUNT_SUPPRESSION_THRESHOLD",
         "10",
         "Published report statistics hide every cell (and total) from 1 to this number minus 1.",
+    ),
+    EnvVar(
+        "API_THROTTLE_RATES",
+        "anon=300/min,user=600/min,public-api=240/min,stagemarkt-search=120/min",
+        "API rate limits per client (or per account when logged in), scope=number/period with "
+        "period s, min, h or day: anon and user for every API view, plus the views' own scopes "
+        "(public-api, stagemarkt-search). Load tests from one address need higher numbers.",
+    ),
+    EnvVar(
+        "STAGEKANS_REFERENCE_CACHE_SECONDS",
+        "300",
+        "Seconds each web process keeps small reference tables (qualifications, PC4 areas) in "
+        "memory for the public search; 0 turns this off.",
     ),
     EnvVar(
         "STAGEKANS_TRUSTED_PROXY_COUNT",
@@ -97,6 +121,15 @@ def db_config() -> dict[str, Any]:
 
 def cache_config() -> dict[str, Any]:
     return _env.cache_url_config(get("CACHE_URL"))
+
+
+def throttle_rates() -> dict[str, str]:
+    rates: dict[str, str] = {}
+    for item in str(get("API_THROTTLE_RATES")).split(","):
+        scope, _sep, rate = item.partition("=")
+        if scope.strip() and rate.strip():
+            rates[scope.strip()] = rate.strip()
+    return rates
 
 
 def email_config() -> dict[str, Any]:

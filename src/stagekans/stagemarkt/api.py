@@ -132,6 +132,12 @@ SEARCH_PARAMETERS = [
         enum=FEATURE_ENUM,
         description="Inclusiviteitskenmerken; alle opgegeven kenmerken moeten aanwezig zijn.",
     ),
+    OpenApiParameter(
+        "sortering",
+        OpenApiTypes.STR,
+        enum=[selectors.SORT_DISTANCE, selectors.SORT_START, selectors.SORT_NEWEST],
+        description="Volgorde; standaard afstand als 'waar' is opgegeven, anders nieuwste eerst.",
+    ),
     OpenApiParameter("page", OpenApiTypes.INT, description="Paginanummer (vanaf 1)."),
 ]
 
@@ -160,10 +166,13 @@ def _result(v: Vacancy) -> dict[str, Any]:
 class PublicAPIView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    throttle_scope = "public-api"
 
 
 class VacancySearch(PublicAPIView):
-    """Search published vacancies of recognised companies, nearest first."""
+    """Search published vacancies of recognised companies, nearest first unless sorted."""
+
+    throttle_scope = "stagemarkt-search"
 
     @extend_schema(
         operation_id="stagemarkt_vacatures_zoeken",

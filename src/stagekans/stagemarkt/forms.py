@@ -71,6 +71,17 @@ class VacancySearchForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Onbekend kenmerk '%(value)s'.")},
     )
+    sortering = forms.ChoiceField(
+        label=_("Sorteren op"),
+        required=False,
+        choices=[
+            ("", _("Standaard (afstand als je een plaats invult, anders nieuwste)")),
+            (selectors.SORT_DISTANCE, _("Afstand, dichtstbij eerst")),
+            (selectors.SORT_START, _("Startdatum, eerst beginnend")),
+            (selectors.SORT_NEWEST, _("Nieuwste eerst")),
+        ],
+        error_messages={"invalid_choice": _("Sorteren op: kies afstand, startdatum of nieuwste.")},
+    )
     # Paging is lenient, as on the register: a page number that is not a positive whole
     # number means the first page (it is not something a visitor typed).
     page = forms.CharField(required=False, widget=forms.HiddenInput, max_length=12)
@@ -89,7 +100,7 @@ class VacancySearchForm(StyledFormMixin, forms.Form):
         text = self.cleaned_data.get("q", "").strip()
         if not text:
             return ""
-        ids = tuple(selectors.qualifications_matching(text).values_list("pk", flat=True)[:200])
+        ids = selectors.qualification_ids_matching(text)
         if not ids:
             if text.isdigit():
                 raise forms.ValidationError(
@@ -154,6 +165,7 @@ class VacancySearchForm(StyledFormMixin, forms.Form):
             period_end=data.get("tot"),
             sector=data.get("sector", ""),
             features=features_to_mask(data.get("kenmerken", [])),
+            sort=data.get("sortering", ""),
         )
 
 

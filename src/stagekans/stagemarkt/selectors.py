@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from stagekans.companies.models import Company
 from stagekans.companies.selectors import companies_visible_to
+from stagekans.core.reference_cache import ReferenceCache
 from stagekans.education.models import Qualification
 from stagekans.register.selectors import valid_recognitions
 from stagekans.stagemarkt.models import CompanyProfile, Vacancy
@@ -25,6 +26,7 @@ PAGE_SIZE = 20
 COUNT_CAP = 1000
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
 KM_PER_DEGREE = 6371.0088 * math.pi / 180  # along a meridian (and the equator)
+SORT_DISTANCE, SORT_START, SORT_NEWEST = "afstand", "start", "nieuw"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class SearchCriteria:
     period_end: dt.date | None = None
     sector: str = ""
     features: int = 0
+    # "" = nearest first with a point, else newest first
+    sort: str = ""
 
 
 @dataclass
@@ -112,7 +116,10 @@ def _filtered(criteria: SearchCriteria) -> QuerySet[Vacancy]:
         qs = qs.annotate(
             distance_sq=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
         ).filter(distance_sq__lte=radius * radius)
-        return qs.order_by("distance_sq", "id")
+        if criteria.sort in ("", SORT_DISTANCE):
+            return qs.order_by("distance_sq", "id")
+    if criteria.sort == SORT_START:
+        return qs.order_by("start_date", "id")
     return qs.order_by("-published_at", "-id")
 
 
@@ -139,6 +146,8 @@ def search_vacancies(criteria: SearchCriteria, *, page: int = 1) -> SearchPage:
             "places",
             "search_features",
             "published_at",
+            "latitude",
+            "longitude",
             "company__id",
             "company__name",
             "qualification__id",
@@ -201,9 +210,20 @@ def vacancies_visible_to(user: Any) -> QuerySet[Vacancy]:
     )
 
 
-def qualifications_matching(text: str) -> QuerySet[Qualification]:
-    """Qualifications by exact crebo or by (part of) the name."""
+def _qualification_rows() -> tuple[tuple[int, str, str], ...]:
+    rows = Qualification.objects.order_by("title", "id").values_list("id", "crebo", "title")
+    return tuple((pk, crebo, title.casefold()) for pk, crebo, title in rows)
+
+
+# Every search names a qualification; the table is small and changes a few times a year.
+_QUALIFICATIONS = ReferenceCache(_qualification_rows, invalidated_by=[Qualification])
+
+
+def qualification_ids_matching(text: str, *, limit: int = 200) -> tuple[int, ...]:
+    """Qualifications by exact crebo or by (part of) the name, in name order."""
     text = text.strip()
+    rows = _QUALIFICATIONS.get()
     if text.isdigit():
-        return Qualification.objects.filter(crebo=text)
-    return Qualification.objects.filter(title__icontains=text)
+        return tuple(pk for pk, crebo, _title in rows if crebo == text)[:limit]
+    needle = text.casefold()
+    return tuple(pk for pk, _crebo, title in rows if needle in title)[:limit]

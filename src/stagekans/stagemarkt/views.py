@@ -53,6 +53,8 @@ def search(request: HttpRequest) -> HttpResponse:
             form[name] for name in ("niveau", "leerweg", "sector", "van", "tot")
         ],
         "search_fields_features": [form["kenmerken"]],
+        "search_fields_sort": [form["sortering"]],
+        "origin": form.criteria().point if page is not None else None,
     }
     if request.htmx:  # type: ignore[attr-defined]
         # htmx swaps only 2xx responses; the partial shows the errors itself.

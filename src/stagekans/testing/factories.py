@@ -250,3 +250,14 @@ def investigation_case(*, company: Any, investigator: Any, summary: str = "") ->
         company=company,
         summary=summary or "Vermoeden van afwijzing op afkomst bij de sollicitatie (test).",
     )
+
+
+# A fixed TOTP secret for test logins (hex, 20 bytes): tests compute the current code from it.
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def totp_device(user: User) -> Any:
+    """A confirmed authenticator-app device with TEST_TOTP_KEY for `user`."""
+    from stagekans.accounts.two_factor import install_known_totp_device
+
+    return install_known_totp_device(user, TEST_TOTP_KEY)

@@ -51,8 +51,21 @@ def test_create_user(admin_user):
 def test_set_role(admin_user):
     user = f.UserFactory(role=Role.ANALYST)
     before = AuditLog.objects.count()
-    account_services.set_role(acting_user=admin_user, user=user, role=Role.MELDPUNT)
+    account_services.set_role(acting_user=admin_user, user=user, role=Role.SCHOOL_STAFF)
     _only_event(before, AuditEvent.USER_ROLE_CHANGED, admin_user)
+
+
+def test_sensitive_role_request_and_approval(admin_user):
+    user = f.UserFactory(role=Role.ANALYST)
+    before = AuditLog.objects.count()
+    grant = account_services.change_role(
+        acting_user=admin_user, user=user, role=Role.MELDPUNT, reason="Nieuwe collega intake"
+    )
+    _only_event(before, AuditEvent.ROLE_GRANT_REQUESTED, admin_user)
+    second = f.UserFactory(role=Role.ADMIN)
+    before = AuditLog.objects.count()
+    account_services.decide_role_grant(acting_user=second, grant=grant, approve=True)
+    _only_event(before, AuditEvent.ROLE_GRANT_APPROVED, second)
 
 
 def test_create_qualification(admin_user):

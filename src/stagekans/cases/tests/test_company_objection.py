@@ -23,6 +23,7 @@ from stagekans.cases.models import (
 from stagekans.cases.workflow import CaseStatus
 from stagekans.notifications.models import OutboxMessage
 from stagekans.testing import factories as f
+from stagekans.testing.history import backdate
 
 GROUNDS = "Wij zijn het niet eens met de weging van de verklaringen."
 
@@ -51,7 +52,8 @@ def _company_hearing(case):
 
 
 def _expire(decision: CaseDecision) -> None:
-    CaseDecision.objects.filter(pk=decision.pk).update(
+    backdate(
+        CaseDecision.objects.filter(pk=decision.pk),
         decided_on=timezone.localdate() - dt.timedelta(weeks=7),
         objection_deadline=timezone.localdate() - dt.timedelta(days=1),
     )
@@ -126,7 +128,8 @@ def test_objection_after_the_deadline_is_refused_in_dutch(world):
 
 def test_objection_on_the_last_day_is_accepted(world):
     case, decision = _decided(world)
-    CaseDecision.objects.filter(pk=decision.pk).update(
+    backdate(
+        CaseDecision.objects.filter(pk=decision.pk),
         decided_on=timezone.localdate() - dt.timedelta(weeks=6),
         objection_deadline=timezone.localdate(),
     )
@@ -180,8 +183,9 @@ def test_portal_shows_the_objection_form_only_for_a_decided_case_within_the_dead
     _expire(decision)
     assert 'data-testid="objection-form"' not in client.get(url).content.decode()
     # The school never gets the form, even while the company may object.
-    CaseDecision.objects.filter(pk=decision.pk).update(
-        objection_deadline=timezone.localdate() + dt.timedelta(days=3)
+    backdate(
+        CaseDecision.objects.filter(pk=decision.pk),
+        objection_deadline=timezone.localdate() + dt.timedelta(days=3),
     )
     school_hearing = case.hearings.get(party=Party.SCHOOL)
     school_page = _client(world.staff).get(f"/onderzoek/verzoeken/{school_hearing.pk}/")

@@ -35,6 +35,7 @@ from stagekans.register.models import RevocationRequest, RevocationState
 from stagekans.register.services import approve_revocation
 from stagekans.register.workflow import RecognitionStatus
 from stagekans.stagemarkt.selectors import public_vacancies
+from stagekans.testing.history import backdate
 
 S = CaseStatus
 
@@ -402,7 +403,8 @@ def test_original_decider_cannot_decide_after_objection_even_as_team_lead(world)
 
 def test_late_objection_is_refused(world):
     case, decision = _decided(world)
-    CaseDecision.objects.filter(pk=decision.pk).update(
+    backdate(
+        CaseDecision.objects.filter(pk=decision.pk),
         decided_on=timezone.localdate() - dt.timedelta(weeks=7),
         objection_deadline=timezone.localdate() - dt.timedelta(weeks=1),
     )
@@ -452,8 +454,9 @@ def test_decided_case_closes_only_after_the_objection_period(world):
     assert "bezwaartermijn loopt nog" in str(error.value)
     case.refresh_from_db()
     assert case.status == S.DECIDED
-    CaseDecision.objects.filter(pk=decision.pk).update(
-        objection_deadline=timezone.localdate() - dt.timedelta(days=1)
+    backdate(
+        CaseDecision.objects.filter(pk=decision.pk),
+        objection_deadline=timezone.localdate() - dt.timedelta(days=1),
     )
     services.close_case(acting_user=world.investigator, case=case, reason="Afgerond.")
     case.refresh_from_db()

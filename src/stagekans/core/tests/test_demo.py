@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client
 
+from stagekans.accounts.roles import ROLES
 from stagekans.companies.models import Company
 from stagekans.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from stagekans.education.models import School, Student
@@ -76,13 +77,24 @@ def test_seed_is_deterministic_and_sized():
 
 def test_every_demo_login_works_and_seed_refuses_a_filled_database():
     _seed(1)
-    for _, username, _ in DEMO_LOGINS:
+    for role, username, _ in DEMO_LOGINS:
         client = Client()
         response = client.post(
             "/account/inloggen/", {"username": username, "password": DEMO_PASSWORD}
         )
         assert response.status_code == 302, username
+        if ROLES[role].second_factor:
+            # Staff: the second step with the code `demo_totp` prints (the known demo secret).
+            assert response["Location"].startswith("/account/tweede-stap/"), username
+            assert client.get("/").status_code == 302
+            code = StringIO()
+            call_command("demo_totp", username, stdout=code, stderr=StringIO())
+            response = client.post("/account/tweede-stap/", {"token": code.getvalue().strip()})
+            assert response.status_code == 302, username
         assert client.get("/").status_code == 200
+    logins = StringIO()
+    call_command("demo_logins", stdout=logins)
+    assert "demo_totp" in logins.getvalue()
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())
     out = StringIO()

@@ -28,7 +28,8 @@ def test_language_switch_to_english_and_back():
 
 
 def test_login_with_username_and_with_email():
-    user = f.UserFactory(role=Role.ANALYST, username="ana", email="ana@example.nl")
+    # A student: staff go on to the second step (accounts/tests/test_security_login.py).
+    user = f.UserFactory(role=Role.STUDENT, username="ana", email="ana@example.nl")
     for login in ("ana", "ANA@example.nl"):
         client = Client()
         response = client.post("/account/inloggen/", {"username": login, "password": f.PASSWORD})

@@ -143,7 +143,10 @@ def certify(
     """
     instance = prepared.instance
     n_students, n_placements = prepared.n_students, prepared.n_placements
-    placement, student, capacity = prepared.placement, prepared.student, prepared.capacity
+    placement, student = prepared.placement, prepared.student
+    # Judge against the declared seats (not the effective ones the algorithms use), so an
+    # assignment is checked against what the companies actually offered.
+    capacity = instance.capacity
     if assignment.shape != (n_students,):
         raise ValueError(f"assignment must have shape ({n_students},), got {assignment.shape}")
     in_range = (assignment >= -1) & (assignment < n_placements)
@@ -222,7 +225,8 @@ def build_report(prepared: Prepared, assigned_pair: IntArray, reasons: IntArray)
     return Report(
         n_students=prepared.n_students,
         n_placed=int(placed_pairs.size),
-        seats=int(prepared.capacity.sum()),
+        # Declared seats, summed exactly: "unlimited" capacities such as 2**62 would overflow.
+        seats=sum(prepared.instance.capacity.tolist()),
         rank_distribution=tuple(int(c) for c in distribution),
         unplaced_by_reason={
             reason.label: int(reason_counts[reason])

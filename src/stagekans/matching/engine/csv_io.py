@@ -15,16 +15,19 @@ registers a student who ranked nothing.
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
+from stagekans.matching.engine import long_format
 from stagekans.matching.engine.certificate import UnplacedReason
+from stagekans.matching.engine.csv_tables import Table, flags, integers, numbers, read_table
 from stagekans.matching.engine.eligibility import (
     apply_eligibility,
     crebo_recognised,
@@ -35,77 +38,6 @@ from stagekans.matching.engine.errors import InputError
 from stagekans.matching.engine.instance import Instance
 from stagekans.matching.engine.lottery import TieBreaking
 
-_TRUE = {"1", "true", "yes", "y", "ja", "j", ""}
-_FALSE = {"0", "false", "no", "n", "nee"}
-
-
-@dataclass(frozen=True)
-class _Table:
-    path: Path
-    columns: dict[str, list[str]]
-    lines: list[int]
-
-    def has(self, column: str) -> bool:
-        return column in self.columns
-
-    def column(self, name: str) -> list[str]:
-        return self.columns[name]
-
-
-def _read_table(path: Path, required: Sequence[str], optional: Sequence[str]) -> _Table:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        try:
-            header = [name.strip().lower() for name in next(reader)]
-        except StopIteration:
-            raise InputError(f"{path}: the file is empty, expected a header row") from None
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
-        wanted = [name for name in (*required, *optional) if name in header]
-        index = {name: header.index(name) for name in wanted}
-        columns: dict[str, list[str]] = {name: [] for name in wanted}
-        lines: list[int] = []
-        for row in reader:
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise InputError(
-                    f"{path}:{reader.line_num}: expected {len(header)} fields, got {len(row)}"
-                )
-            lines.append(reader.line_num)
-            for name, position in index.items():
-                columns[name].append(row[position].strip())
-    return _Table(path, columns, lines)
-
-
-def _parse(table: _Table, column: str, kind: type, *, rows: Iterator[int] | None = None) -> Any:
-    values = table.column(column)
-    out: list[Any] = []
-    for i in range(len(values)) if rows is None else rows:
-        text = values[i]
-        try:
-            out.append(kind(text))
-        except ValueError:
-            raise InputError(
-                f"{table.path}:{table.lines[i]}: {column} {text!r} is not a valid "
-                f"{'integer' if kind is int else 'number'}"
-            ) from None
-    return out
-
-
-def _parse_flags(table: _Table, column: str) -> list[bool]:
-    flags = []
-    for i, text in enumerate(table.column(column)):
-        lowered = text.lower()
-        if lowered in _TRUE:
-            flags.append(True)
-        elif lowered in _FALSE:
-            flags.append(False)
-        else:
-            raise InputError(f"{table.path}:{table.lines[i]}: {column} {text!r} is not yes/no")
-    return flags
-
 
 def read_round(
     preferences: Path,
@@ -114,48 +46,88 @@ def read_round(
     students: Path | None = None,
     recognitions: Path | None = None,
     max_distance_km: float | None = None,
+    encoding: str | None = None,
 ) -> Instance:
     """Read a round from CSV files and apply the school's eligibility rules."""
-    prefs = _read_table(
+    if max_distance_km is not None and not (np.isfinite(max_distance_km) and max_distance_km >= 0):
+        raise InputError(
+            f"the travel-distance limit must be a finite number of kilometres >= 0, "
+            f"got {max_distance_km}"
+        )
+    prefs = read_table(
         preferences,
         ("student", "placement", "rank"),
         ("company_rank", "acceptable", "eligible", "distance_km"),
+        encoding=encoding,
+        numeric=("rank", "distance_km"),
     )
-    caps = _read_table(capacities, ("placement", "capacity"), ("lat", "lon"))
+    caps = read_table(
+        capacities,
+        ("placement", "capacity"),
+        ("lat", "lon"),
+        encoding=encoding,
+        numeric=("capacity", "lat", "lon"),
+    )
     student_table = (
-        None if students is None else _read_table(students, ("student",), ("crebo", "lat", "lon"))
+        None
+        if students is None
+        else read_table(
+            students,
+            ("student",),
+            ("crebo", "lat", "lon"),
+            encoding=encoding,
+            numeric=("lat", "lon"),
+        )
     )
+    _require_labels(prefs, "student")
+    _require_labels(caps, "placement")
 
-    has_placement = [bool(p) for p in prefs.column("placement")]
-    ranked_rows = [i for i, present in enumerate(has_placement) if present]
-    ranks = np.zeros(len(has_placement), dtype=np.int64)
-    ranks[ranked_rows] = _parse(prefs, "rank", int, rows=iter(ranked_rows))
+    ranked_rows = np.flatnonzero(long_format.present(prefs.column("placement")))
+    ranks = integers(prefs, "rank", rows=ranked_rows)
 
     company_rank = None
     if prefs.has("company_rank"):
         texts = prefs.column("company_rank")
-        filled = [i for i in ranked_rows if texts[i] != ""]
-        company_rank = np.full(len(texts), -1, dtype=np.int64)
-        company_rank[filled] = _parse(prefs, "company_rank", int, rows=iter(filled))
-        negative = [i for i in filled if company_rank[i] < 0]
-        if negative:
+        filled_mask = np.zeros(prefs.n_rows, dtype=np.bool_)
+        filled_mask[ranked_rows] = True
+        filled_mask &= np.asarray(pc.not_equal(pc.utf8_length(texts), 0), dtype=np.bool_)
+        filled = np.flatnonzero(filled_mask)
+        company_rank = np.full(prefs.n_rows, -1, dtype=np.int64)
+        company_rank[filled] = integers(prefs, "company_rank", rows=filled)[filled]
+        negative = filled[company_rank[filled] < 0]
+        if negative.size:
             raise InputError(
-                f"{preferences}:{prefs.lines[negative[0]]}: company_rank must not be negative "
-                "(leave it empty for an applicant the company did not rank)"
+                f"{preferences}:{prefs.line(int(negative[0]))}: company_rank must not be "
+                "negative (leave it empty for an applicant the company did not rank)"
             )
+    capacity = integers(caps, "capacity", saturate=True)
+    negative_capacity = np.flatnonzero(capacity < 0)
+    if negative_capacity.size:
+        row = int(negative_capacity[0])
+        raise InputError(
+            f"{caps.where(row, 'capacity')} {caps.text(row, 'capacity')} is negative",
+            placement=caps.text(row, "placement"),
+        )
     registered = None
     if student_table is not None:
-        registered = sorted(set(student_table.column("student")) | set(prefs.column("student")))
+        _require_labels(student_table, "student")
+        registered = pa.concat_arrays(
+            [
+                pc.unique(student_table.column("student")),
+                pc.unique(prefs.column("student")),
+            ]
+        )
+        registered = pc.unique(registered)
     instance = Instance.from_long_format(
         prefs.column("student"),
         prefs.column("placement"),
         ranks,
         caps.column("placement"),
-        np.asarray(_parse(caps, "capacity", int), dtype=np.int64),
+        capacity,
         company_rank=company_rank,
-        acceptable=_parse_flags(prefs, "acceptable") if prefs.has("acceptable") else None,
-        eligible=_parse_flags(prefs, "eligible") if prefs.has("eligible") else None,
-        distance_km=_float_column(prefs, "distance_km", ranked_rows)
+        acceptable=flags(prefs, "acceptable") if prefs.has("acceptable") else None,
+        eligible=flags(prefs, "eligible") if prefs.has("eligible") else None,
+        distance_km=numbers(prefs, "distance_km", rows=ranked_rows)
         if prefs.has("distance_km")
         else None,
         students=registered,
@@ -167,7 +139,7 @@ def read_round(
     if recognitions is not None:
         if student_table is None or not student_table.has("crebo"):
             raise InputError("--recognitions needs a students file with a crebo column")
-        recognised = _recognitions(instance, student_table, recognitions)
+        recognised = _recognitions(instance, student_table, recognitions, encoding)
     distance = instance.distance_km
     if distance is None and student_table is not None:
         distance = _distances_from_coordinates(instance, student_table, caps)
@@ -178,11 +150,11 @@ def read_round(
     )
 
 
-def _float_column(table: _Table, column: str, rows: list[int]) -> list[float]:
-    values = [0.0] * len(table.column(column))
-    for i, value in zip(rows, _parse(table, column, float, rows=iter(rows)), strict=True):
-        values[i] = value
-    return values
+def _require_labels(table: Table, column: str) -> None:
+    empty = np.asarray(pc.equal(pc.utf8_length(table.column(column)), 0), dtype=np.bool_)
+    if empty.any():
+        row = int(np.flatnonzero(empty)[0])
+        raise InputError(f"{table.where(row, column)} is empty")
 
 
 def _rank_unranked_last(instance: Instance) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -197,79 +169,128 @@ def _rank_unranked_last(instance: Instance) -> np.ndarray[Any, np.dtype[np.int64
     return rank
 
 
-def _index(labels: tuple[str, ...] | None) -> dict[str, int]:
-    return {} if labels is None else {label: i for i, label in enumerate(labels)}
+def _row_index(table: Table, column: str, labels: tuple[str, ...] | None, what: str) -> Any:
+    """Index of each row's label among ``labels``; unknown labels are an error naming the line."""
+    index = long_format.lookup(table.column(column), list(labels or ()))
+    unknown = np.flatnonzero(index < 0)
+    if unknown.size:
+        row = int(unknown[0])
+        raise InputError(f"{table.where(row, column)} unknown {what} {table.text(row, column)!r}")
+    return index
 
 
-def _recognitions(instance: Instance, student_table: _Table, path: Path) -> np.ndarray[Any, Any]:
-    table = _read_table(path, ("placement", "crebo"), ())
-    student_index = _index(instance.student_ids)
-    placement_index = _index(instance.placement_ids)
+def _recognitions(
+    instance: Instance, student_table: Table, path: Path, encoding: str | None
+) -> np.ndarray[Any, Any]:
+    table = read_table(path, ("placement", "crebo"), (), encoding=encoding)
     crebo = np.full(instance.n_students, -1, dtype=np.int64)
-    texts = student_table.column("crebo")
-    for i, label in enumerate(student_table.column("student")):
-        if texts[i]:
-            crebo[student_index[label]] = _parse(student_table, "crebo", int, rows=iter([i]))[0]
-    pairs: list[tuple[int, int]] = []
-    for i, label in enumerate(table.column("placement")):
-        p = placement_index.get(label)
-        if p is None:
-            raise InputError(f"{path}:{table.lines[i]}: unknown placement {label!r}")
-        pairs.append((p, _parse(table, "crebo", int, rows=iter([i]))[0]))
-    pairs.sort()
-    counts = np.bincount(
-        np.asarray([p for p, _ in pairs], dtype=np.int64), minlength=instance.n_placements
+    given = np.flatnonzero(
+        np.asarray(pc.not_equal(pc.utf8_length(student_table.column("crebo")), 0), dtype=bool)
     )
+    student_index = _row_index(student_table, "student", instance.student_ids, "student")
+    crebo[student_index[given]] = integers(student_table, "crebo", rows=given)[given]
+    placement = _row_index(table, "placement", instance.placement_ids, "placement")
+    recognised_crebo = integers(table, "crebo")
+    order = np.lexsort((recognised_crebo, placement))
+    counts = np.bincount(placement, minlength=instance.n_placements)
     ptr = np.zeros(instance.n_placements + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
-    return crebo_recognised(instance, crebo, ptr, np.asarray([c for _, c in pairs], np.int64))
+    return crebo_recognised(instance, crebo, ptr, recognised_crebo[order])
 
 
 def _distances_from_coordinates(
-    instance: Instance, student_table: _Table, caps: _Table
+    instance: Instance, student_table: Table, caps: Table
 ) -> np.ndarray[Any, np.dtype[np.float64]] | None:
     if not all(t.has(c) for t in (student_table, caps) for c in ("lat", "lon")):
         return None
-    student_index = _index(instance.student_ids)
-    placement_index = _index(instance.placement_ids)
     coords = []
-    for table, index, size in (
-        (student_table, student_index, instance.n_students),
-        (caps, placement_index, instance.n_placements),
+    for table, key, labels, size in (
+        (student_table, "student", instance.student_ids, instance.n_students),
+        (caps, "placement", instance.placement_ids, instance.n_placements),
     ):
+        index = _row_index(table, key, labels, key)
         lat = np.full(size, np.nan)
         lon = np.full(size, np.nan)
-        key = "student" if table is student_table else "placement"
-        lat_values = _parse(table, "lat", float)
-        lon_values = _parse(table, "lon", float)
-        for i, label in enumerate(table.column(key)):
-            lat[index[label]] = lat_values[i]
-            lon[index[label]] = lon_values[i]
+        lat[index] = numbers(table, "lat")
+        lon[index] = numbers(table, "lon")
         coords.append((lat, lon))
     return pair_distances(instance, coords[0][0], coords[0][1], coords[1][0], coords[1][1])
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.partial")
+
+
+def check_writable(*paths: Path) -> None:
+    """Fail before any work if an output cannot be written (missing folder, no permission)."""
+    for path in paths:
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
+        if path.is_dir():
+            raise OutputError(f"cannot write {path}: it is a folder")
+        if not os.access(folder, os.W_OK):
+            raise OutputError(f"cannot write {path}: no permission to write in {folder}")
+
+
+class OutputError(OSError):
+    """An output file cannot be written."""
+
+
+def write_outputs(result: MatchResult, assignment_path: Path, certificate_path: Path) -> None:
+    """Write both files, or neither: each goes to a temporary file first, then both are renamed."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, writer in (
+            (assignment_path, write_assignment),
+            (certificate_path, write_certificate),
+        ):
+            temporary = _temporary(path)
+            staged.append((temporary, path))
+            writer(result, temporary)
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write the results: {exc}") from exc
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
 
 
 def write_assignment(result: MatchResult, path: Path) -> None:
     """One row per student: placement (empty if unplaced), 1-based choice, reason, lottery."""
     instance = result.instance
-    ranks = result.assigned_rank
-    with_lottery = result.config.tie_breaking is TieBreaking.SINGLE
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["student", "placement", "choice", "reason"] + (["lottery"] if with_lottery else [])
-        )
-        for s in range(instance.n_students):
-            placement = int(result.assignment[s])
-            row = [
-                instance.student_label(s),
-                instance.placement_label(placement) if placement >= 0 else "",
-                str(int(ranks[s]) + 1) if placement >= 0 else "",
-                UnplacedReason(int(result.unplaced_reason[s])).label,
-            ]
-            if with_lottery:
-                row.append(str(int(result.lottery[s])))
-            writer.writerow(row)
+    n = instance.n_students
+    placed = result.assignment >= 0
+    student_labels = (
+        pa.array(instance.student_ids, type=pa.string())
+        if instance.student_ids is not None
+        else pc.binary_join_element_wise("#", pc.cast(pa.array(np.arange(n)), pa.string()), "")
+    )
+    placement_labels = pa.array(
+        instance.placement_ids
+        if instance.placement_ids is not None
+        else [f"#{p}" for p in range(instance.n_placements)],
+        type=pa.string(),
+    )
+    placement_column = placement_labels.take(
+        pa.array(np.where(placed, result.assignment, 0), mask=~placed)
+    )
+    choice = pa.array(result.assigned_rank + 1, mask=~placed)
+    reasons = pa.array([reason.label for reason in UnplacedReason], type=pa.string())
+    columns = {
+        "student": student_labels,
+        "placement": placement_column,
+        "choice": choice,
+        "reason": reasons.take(pa.array(result.unplaced_reason)),
+    }
+    if result.config.tie_breaking is TieBreaking.SINGLE:
+        columns["lottery"] = pa.array(result.lottery.astype(np.int64))
+    pacsv.write_csv(
+        pa.table(columns),
+        str(path),
+        write_options=pacsv.WriteOptions(quoting_style="needed"),
+    )
 
 
 def write_certificate(result: MatchResult, path: Path) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from stagekans.matching.engine._types import IntArray, U32Array
 from stagekans.matching.engine.certificate import (
@@ -28,7 +29,7 @@ from stagekans.matching.engine.certificate import (
 )
 from stagekans.matching.engine.deferred_acceptance import company_proposing, student_proposing
 from stagekans.matching.engine.improvement_cycles import improve
-from stagekans.matching.engine.instance import Instance
+from stagekans.matching.engine.instance import Instance, as_int_array
 from stagekans.matching.engine.lottery import (
     MAX_SEED,
     TieBreaking,
@@ -216,6 +217,22 @@ def draw_lottery(prepared: Prepared, config: MatchConfig) -> tuple[U32Array, U32
     return per_pair, per_pair
 
 
+def strict_priority(
+    prepared: Prepared, config: MatchConfig, lottery: U32Array, pair_lottery: U32Array
+) -> IntArray:
+    """Priority keys (company rank, then lottery) per prepared preference; see ``priority_keys``."""
+    single = config.tie_breaking is TieBreaking.SINGLE
+    return priority_keys(
+        prepared.placement,
+        prepared.company_rank,
+        pair_lottery,
+        prepared.n_placements,
+        dense=config.dense_priority_keys,
+        student=prepared.student if single else None,
+        student_lottery=lottery if single else None,
+    )
+
+
 def match(
     instance: Instance,
     config: MatchConfig | None = None,
@@ -237,13 +254,7 @@ def match(
 
     clock = time.perf_counter()
     lottery, pair_lottery = draw_lottery(prepared, config)
-    key = priority_keys(
-        prepared.placement,
-        prepared.company_rank,
-        pair_lottery,
-        prepared.n_placements,
-        dense=config.dense_priority_keys,
-    )
+    key = strict_priority(prepared, config, lottery, pair_lottery)
     del pair_lottery
     timings["lottery"] = time.perf_counter() - clock
 
@@ -324,21 +335,19 @@ def match(
     )
 
 
-def recertify(instance: Instance, assignment: IntArray, config: MatchConfig) -> Certificate:
+def recertify(instance: Instance, assignment: npt.ArrayLike, config: MatchConfig) -> Certificate:
     """Re-check a stored assignment against its instance and configuration, e.g. in an audit."""
     prepared = prepare(instance)
-    _, pair_lottery = draw_lottery(prepared, config)
+    lottery, pair_lottery = draw_lottery(prepared, config)
     standard = config.guarantees.stability_standard
     priority = (
-        priority_keys(
-            prepared.placement, prepared.company_rank, pair_lottery, prepared.n_placements
-        )
+        strict_priority(prepared, config, lottery, pair_lottery)
         if standard is StabilityStandard.STRICT
         else prepared.company_rank
     )
     certificate, _ = certify(
         prepared,
-        np.asarray(assignment, dtype=np.int64),
+        as_int_array("assignment", assignment),
         priority,
         standard=standard,
         stability_required=config.guarantees.stable,

@@ -12,13 +12,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from stagekans.matching.engine._types import BoolArray, FloatArray, IntArray
 from stagekans.matching.engine.errors import InputError
+
+if TYPE_CHECKING:
+    from stagekans.matching.engine.long_format import Labels
 
 #: Company ranks share an int64 priority key with the lottery, so they must stay below 2**31.
 MAX_COMPANY_RANK = 2**31 - 1
@@ -40,10 +43,29 @@ def as_int_array(name: str, values: npt.ArrayLike) -> IntArray:
     if array.size == 0:
         return np.zeros(0, dtype=np.int64)
     if array.dtype.kind not in "iu":
-        raise InputError(f"{name} must contain integers, got dtype {array.dtype}")
+        raise InputError(_not_integers(name, array))
     if array.dtype == np.uint64 and int(array.max()) > np.iinfo(np.int64).max:
         raise InputError(f"{name} contains values that do not fit in a 64-bit signed integer")
     return array.astype(np.int64, copy=False)
+
+
+def _not_integers(name: str, array: npt.NDArray[Any]) -> str:
+    """Say which entry is not an integer: 0.7, '1', NaN and True are refused, never coerced."""
+    for position, value in enumerate(array.tolist()):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return (
+                f"{name} must contain integers, but entry {position} is {value!r}"
+                f" ({type(value).__name__})"
+            )
+        if not -(2**63) <= value < 2**63:
+            return f"{name} entry {position} ({value}) does not fit in a 64-bit signed integer"
+    return f"{name} must contain integers, got dtype {array.dtype}"
+
+
+def _checked_index(value: object, where: str) -> int:
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise InputError(f"{where} must be an integer index, got {value!r}")
+    return int(value)
 
 
 def as_bool_array(name: str, values: npt.ArrayLike) -> BoolArray:
@@ -70,7 +92,7 @@ def as_float_array(name: str, values: npt.ArrayLike) -> FloatArray:
 def _labels(name: str, ids: Sequence[Hashable] | None, expected: int) -> tuple[str, ...] | None:
     if ids is None:
         return None
-    labels = tuple(str(label) for label in ids)
+    labels = tuple(map(str, ids))
     if len(labels) != expected:
         raise InputError(f"{name} has {len(labels)} entries but the instance has {expected}")
     return labels
@@ -115,7 +137,7 @@ class Instance:
         for name in ("student_ids", "placement_ids"):
             labels = getattr(self, name)
             if labels is not None:
-                object.__setattr__(self, name, tuple(str(label) for label in labels))
+                object.__setattr__(self, name, tuple(map(str, labels)))
         self._check_structure()
 
     @property
@@ -259,7 +281,11 @@ class Instance:
         lengths = [len(prefs) for prefs in student_prefs]
         ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=ptr[1:])
-        flat = [int(p) for prefs in student_prefs for p in prefs]
+        flat = [
+            _checked_index(p, f"choice {position + 1} of student {s}")
+            for s, prefs in enumerate(student_prefs)
+            for position, p in enumerate(prefs)
+        ]
         instance = cls.from_csr(
             ptr,
             np.asarray(flat, dtype=np.int64),
@@ -279,24 +305,30 @@ class Instance:
         company_ptr = np.zeros(len(company_lengths) + 1, dtype=np.int64)
         np.cumsum(company_lengths, out=company_ptr[1:])
         company_student = np.asarray(
-            [int(s) for prefs in company_prefs if prefs is not None for s in prefs], dtype=np.int64
+            [
+                _checked_index(s, f"entry {position + 1} in the list of placement {p}")
+                for p, prefs in enumerate(company_prefs)
+                if prefs is not None
+                for position, s in enumerate(prefs)
+            ],
+            dtype=np.int64,
         )
         return with_company_lists(instance, company_ptr, company_student, ranked)
 
     @classmethod
     def from_long_format(
         cls,
-        student: Sequence[Hashable],
-        placement: Sequence[Hashable | None],
+        student: Labels,
+        placement: Labels,
         student_rank: npt.ArrayLike,
-        capacity_placement: Sequence[Hashable],
+        capacity_placement: Labels,
         capacity: npt.ArrayLike,
         *,
         company_rank: npt.ArrayLike | None = None,
         acceptable: npt.ArrayLike | None = None,
         eligible: npt.ArrayLike | None = None,
         distance_km: npt.ArrayLike | None = None,
-        students: Sequence[Hashable] | None = None,
+        students: Labels | None = None,
     ) -> Instance:
         """Build from one row per (student, placement) preference, as a database export has it.
 
@@ -304,97 +336,88 @@ class Instance:
         which is keyed on those indices) does not depend on the order of the rows. A row without a
         placement only registers the student, so students who ranked nothing are still reported.
         """
-        n_rows = len(student)
-        if len(placement) != n_rows:
+        # Arrow is imported here, not at module level: array-only callers never pay for it.
+        import pyarrow as pa
+
+        from stagekans.matching.engine import long_format
+
+        student_array = long_format.as_label_array("student", student)
+        placement_array = long_format.as_label_array("placement", placement)
+        n_rows = len(student_array)
+        if len(placement_array) != n_rows:
             raise InputError(
-                f"ragged preference rows: {n_rows} students but {len(placement)} placements"
+                f"ragged preference rows: {n_rows} students but {len(placement_array)} placements"
             )
         ranks = as_int_array("student_rank", student_rank)
         if ranks.size != n_rows:
             raise InputError(f"ragged preference rows: {n_rows} students but {ranks.size} ranks")
+        if student_array.null_count:
+            row = int(np.flatnonzero(np.asarray(student_array.is_null()))[0])
+            raise InputError(f"preference row {row + 1} names no student")
 
-        cap_labels = [str(label) for label in capacity_placement]
+        cap_array = long_format.as_label_array("capacity_placement", capacity_placement)
         cap_values = as_int_array("capacity", capacity)
-        if cap_values.size != len(cap_labels):
+        if cap_values.size != len(cap_array):
             raise InputError(
-                f"{len(cap_labels)} placements in the capacity table but {cap_values.size} "
+                f"{len(cap_array)} placements in the capacity table but {cap_values.size} "
                 "capacities"
             )
-        placement_ids = sorted(set(cap_labels))
-        if len(placement_ids) != len(cap_labels):
-            seen: set[str] = set()
-            for label in cap_labels:
-                if label in seen:
-                    raise InputError(
-                        f"placement {label!r} appears more than once in the capacity table",
-                        placement=label,
-                    )
-                seen.add(label)
-        placement_index = {label: i for i, label in enumerate(placement_ids)}
-        cap_order = np.fromiter(
-            (placement_index[label] for label in cap_labels), dtype=np.int64, count=len(cap_labels)
-        )
-        sorted_capacity = np.empty(len(placement_ids), dtype=np.int64)
-        sorted_capacity[cap_order] = cap_values
-
-        student_labels = [str(label) for label in student]
-        if students is None:
-            student_ids = sorted(set(student_labels))
-        else:
-            declared = [str(label) for label in students]
-            student_ids = sorted(set(declared))
-            if len(student_ids) != len(declared):
-                raise InputError("the student list contains duplicate students")
-        student_index = {label: i for i, label in enumerate(student_ids)}
-
-        has_placement = np.fromiter(
-            (label is not None and str(label) != "" for label in placement),
-            dtype=np.bool_,
-            count=n_rows,
-        )
-        rows = np.flatnonzero(has_placement)
-        s_idx = np.empty(rows.size, dtype=np.int64)
-        p_idx = np.empty(rows.size, dtype=np.int64)
-        for out, row in enumerate(rows.tolist()):
-            s_label = student_labels[row]
-            p_label = str(placement[row])
-            s = student_index.get(s_label)
-            if s is None:
-                raise InputError(
-                    f"preference row {row + 1} names unknown student {s_label!r}", student=s_label
-                )
-            p = placement_index.get(p_label)
-            if p is None:
-                raise InputError(
-                    f"student {s_label!r} ranks unknown placement {p_label!r}",
-                    student=s_label,
-                    placement=p_label,
-                )
-            s_idx[out] = s
-            p_idx[out] = p
-        if students is not None:
-            for row in np.flatnonzero(~has_placement).tolist():
-                if student_labels[row] not in student_index:
-                    raise InputError(
-                        f"preference row {row + 1} names unknown student {student_labels[row]!r}",
-                        student=student_labels[row],
-                    )
-
-        row_ranks = ranks[rows]
-        order = np.lexsort((row_ranks, s_idx))
-        s_sorted = s_idx[order]
-        r_sorted = row_ranks[order]
-        same = (s_sorted[1:] == s_sorted[:-1]) & (r_sorted[1:] == r_sorted[:-1])
-        if same.any():
-            first = int(np.flatnonzero(same)[0])
-            label = student_ids[int(s_sorted[first])]
+        if cap_array.null_count:
+            row = int(np.flatnonzero(np.asarray(cap_array.is_null()))[0])
+            raise InputError(f"capacity row {row + 1} names no placement")
+        repeated_placement = long_format.first_duplicate(cap_array)
+        if repeated_placement is not None:
             raise InputError(
-                f"student {label!r} has more than one choice with rank {int(r_sorted[first])}",
-                student=label,
-                occurrences=int(same.sum()),
+                f"placement {repeated_placement!r} appears more than once in the capacity table",
+                placement=repeated_placement,
             )
-        ptr = np.zeros(len(student_ids) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(s_sorted, minlength=len(student_ids)), out=ptr[1:])
+        placements = long_format.factorise(cap_array)
+        placement_ids = placements.labels
+        sorted_capacity = np.empty(len(placement_ids), dtype=np.int64)
+        sorted_capacity[placements.codes] = cap_values
+
+        if students is None:
+            factorised = long_format.factorise(student_array)
+            student_ids, s_all = factorised.labels, factorised.codes
+        else:
+            declared = long_format.as_label_array("students", students)
+            if long_format.first_duplicate(declared) is not None:
+                raise InputError("the student list contains duplicate students")
+            student_ids = long_format.factorise(declared).labels
+            s_all = long_format.lookup(student_array, student_ids)
+            unknown_student = s_all < 0
+            if unknown_student.any():
+                row = int(np.flatnonzero(unknown_student)[0])
+                label = str(student_array[row].as_py())
+                raise InputError(
+                    f"preference row {row + 1} names unknown student {label!r}", student=label
+                )
+
+        rows = np.flatnonzero(long_format.present(placement_array))
+        s_idx = s_all[rows]
+        p_idx = long_format.lookup(placement_array.take(pa.array(rows)), placement_ids)
+        unknown_placement = p_idx < 0
+        if unknown_placement.any():
+            row = int(rows[np.flatnonzero(unknown_placement)[0]])
+            s_label = str(student_array[row].as_py())
+            p_label = str(placement_array[row].as_py())
+            raise InputError(
+                f"student {s_label!r} ranks unknown placement {p_label!r}",
+                student=s_label,
+                placement=p_label,
+                occurrences=int(unknown_placement.sum()),
+            )
+
+        order, ptr_or_duplicate = long_format.csr_order(s_idx, ranks[rows], len(student_ids))
+        if order is None:
+            s_dup, r_dup, count = ptr_or_duplicate
+            label = student_ids[s_dup]
+            raise InputError(
+                f"student {label!r} has more than one choice with rank {r_dup}",
+                student=label,
+                occurrences=count,
+            )
+        ptr = ptr_or_duplicate
         source = rows[order]
 
         def aligned(values: npt.ArrayLike | None, name: str) -> npt.NDArray[Any] | None:

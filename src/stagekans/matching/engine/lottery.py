@@ -97,31 +97,71 @@ def priority_keys(
     n_placements: int,
     *,
     dense: bool = False,
+    student: IntArray | None = None,
+    student_lottery: U32Array | None = None,
 ) -> IntArray:
     """One int64 per preference ordering (placement, company rank, lottery) lexicographically.
 
     With the placement in the high bits, sorting keys groups proposals by placement and ranks
     them within it in a single integer sort, and comparing two keys of one placement compares
-    the students' priorities there. When the ranks are too large to pack next to a 32-bit
-    lottery, the keys fall back to the dense rank within the placement (one lexsort).
+    the students' priorities there. Keys stay below 2**62, so ``INT64_MAX`` is free to mean "no
+    cutoff" in the algorithms. Packing (placement, rank, 32-bit lottery) needs
+    ``placement_bits + rank_bits <= 30``; national rounds with skewed popularity exceed that (one
+    placement with 120k applicants needs 17 rank bits next to 15 placement bits), so in order:
+
+    1. ranks that are strict within every placement (a full company ranking) need no lottery:
+       the key is ``placement << rank_bits | rank`` (checked with one ``np.sort``);
+    2. with single tie-breaking (``student`` and ``student_lottery`` given) the lottery is
+       replaced by each student's position in the lottery, ``ceil(log2 n_students)`` bits;
+    3. otherwise the key falls back to the dense rank within the placement (one sort).
+
+    Every path orders the preferences of a placement identically (tested), so the matching does
+    not depend on which one was taken; ``dense=True`` forces the fallback for those tests.
     """
     if placement.size == 0:
         return np.zeros(0, dtype=np.int64)
     placement_bits = max(n_placements - 1, 0).bit_length()
     rank_bits = int(company_rank.max()).bit_length()
-    # Keys stay below 2**62, so INT64_MAX is free to mean "no cutoff" in the algorithms.
-    if not dense and placement_bits + rank_bits + 32 <= 62:
-        keys = placement << rank_bits
-        keys += company_rank
-        keys <<= 32
-        keys |= lottery
-        return keys
-    order = np.lexsort((lottery, company_rank, placement))
+    if not dense:
+        if placement_bits + rank_bits + 32 <= _KEY_BITS:
+            keys = placement << rank_bits
+            keys += company_rank
+            keys <<= 32
+            keys |= lottery
+            return keys
+        if placement_bits + rank_bits <= _KEY_BITS:
+            ranked = placement << rank_bits
+            ranked |= company_rank
+            ordered = np.sort(ranked)
+            if not bool((ordered[1:] == ordered[:-1]).any()):
+                return ranked
+            del ordered
+            if student is not None and student_lottery is not None:
+                student_bits = max(student_lottery.size - 1, 0).bit_length()
+                if placement_bits + rank_bits + student_bits <= _KEY_BITS:
+                    position = np.empty(student_lottery.size, dtype=np.int64)
+                    position[np.argsort(student_lottery)] = np.arange(
+                        student_lottery.size, dtype=np.int64
+                    )
+                    ranked <<= student_bits
+                    ranked |= position[student]
+                    return ranked
     counts = np.bincount(placement, minlength=n_placements)
+    if placement_bits + rank_bits <= 32:
+        composite = (placement << rank_bits | company_rank).astype(np.uint64) << np.uint64(32)
+        composite |= lottery.astype(np.uint64)
+        order = np.argsort(composite)
+        del composite
+    else:
+        order = np.lexsort((lottery, company_rank, placement))
     starts = np.cumsum(counts) - counts
     within = np.empty(placement.size, dtype=np.int64)
     within[order] = np.arange(placement.size, dtype=np.int64) - starts[placement[order]]
     within_bits = int(counts.max()).bit_length()
-    if placement_bits + within_bits > 62:
+    if placement_bits + within_bits > _KEY_BITS:
         raise ValueError("too many placements and applicants to build 62-bit priority keys")
     return (placement << within_bits) | within
+
+
+#: Priority keys stay below 2**62 (see :func:`priority_keys`).
+_KEY_BITS = 62

@@ -30,6 +30,7 @@ class Prepared:
     student: IntArray
     company_rank: IntArray
     capacity: IntArray
+    """Effective capacity: the declared seats, but never more than the placement's applicants."""
     source_pair: IntArray
     distance_km: FloatArray | None
     eligible_count: IntArray
@@ -133,7 +134,7 @@ def prepare(instance: Instance) -> Prepared:
             placement=placement,
             student=pair_student,
             company_rank=_company_rank_or_ties(instance),
-            capacity=capacity,
+            capacity=effective_capacity(capacity, placement),
             source_pair=np.arange(placement.size, dtype=np.int64),
             distance_km=distance,
             eligible_count=np.diff(ptr),
@@ -149,6 +150,7 @@ def prepare(instance: Instance) -> Prepared:
     keep_prefix = np.zeros(placement.size + 1, dtype=np.int64)
     np.cumsum(keep, out=keep_prefix[1:])
     source = np.flatnonzero(keep).astype(np.int64)
+    kept_placement = placement[source]
     refused = (
         np.zeros(0, dtype=np.int64)
         if acceptable is None
@@ -157,10 +159,10 @@ def prepare(instance: Instance) -> Prepared:
     return Prepared(
         instance=instance,
         ptr=keep_prefix[ptr],
-        placement=placement[source],
+        placement=kept_placement,
         student=pair_student[source],
         company_rank=_company_rank_or_ties(instance)[source],
-        capacity=capacity,
+        capacity=effective_capacity(capacity, kept_placement),
         source_pair=source,
         distance_km=None if distance is None else distance[source],
         eligible_count=np.diff(eligible_prefix[ptr]),
@@ -168,6 +170,17 @@ def prepare(instance: Instance) -> Prepared:
         refused_pairs=refused,
         ranked_by_companies=company_rank is not None,
     )
+
+
+def effective_capacity(capacity: IntArray, placement: IntArray) -> IntArray:
+    """Seats that can actually be filled: at most one per (eligible, acceptable) applicant.
+
+    Every algorithm allocates per seat, so a declared capacity of 10**12 ("unlimited") would
+    otherwise cost memory in proportion to the declaration; capped, memory follows the applicants
+    and the matching is unchanged (a placement can never hold more students than applied).
+    """
+    applicants = np.bincount(placement, minlength=capacity.size)
+    return np.minimum(capacity, applicants).astype(np.int64, copy=False)
 
 
 def _company_rank_or_ties(instance: Instance) -> IntArray:

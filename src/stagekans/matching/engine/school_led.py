@@ -5,7 +5,9 @@ of the students' preference ranks, using only eligible preferences the company a
 min-cost flow on the sparse student-placement graph; its constraint matrix is the incidence matrix
 of a bipartite graph, which is totally unimodular, so every vertex of the LP is integral and HiGHS
 (interior point with crossover, or dual simplex) returns an integral optimum without any integer
-programming. The solution is checked for integrality and feasibility before it is used.
+programming. The solution is checked for integrality and feasibility before it is used. The graph
+is split into connected components first (eligibility confines students to their crebo and region),
+which are solved independently, so the work grows with the largest component, not the country.
 
 The two objectives are combined lexicographically with one big-M weight: every placed student
 earns ``B`` more than any possible difference in rank sums, so no rank improvement can ever pay for
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csr_array
+from scipy.sparse.csgraph import connected_components
 
 from stagekans.matching.engine._types import IntArray
 from stagekans.matching.engine.prepare import Prepared
@@ -40,25 +43,94 @@ class SchoolLedOutcome:
     rank_sum: int
 
 
-def school_led(prepared: Prepared) -> SchoolLedOutcome:
-    """Maximum-cardinality, then minimum-rank-sum assignment over the prepared pairs."""
+#: Components are solved in batches of about this many preferences: one LP per tiny component
+#: would be dominated by solver start-up, one LP for the whole country grows superlinearly.
+BATCH_PAIRS = 10_000
+
+
+def school_led(prepared: Prepared, *, batch_pairs: int = BATCH_PAIRS) -> SchoolLedOutcome:
+    """Maximum-cardinality, then minimum-rank-sum assignment over the prepared pairs.
+
+    A student can only be placed through her own (eligible, accepted) preferences, and those
+    only reach placements recognised for her crebo within her travel distance, so a national
+    round falls apart into many independent components of the student-placement graph. The
+    optimum of the whole is the union of the components' optima (they share no student and no
+    seat), so each component is solved on its own: components in which every student's best
+    remaining choice has a free seat are solved directly (that is optimal), the rest in LP
+    batches of about ``batch_pairs`` preferences.
+    """
     n_students, n_placements, n_pairs = prepared.n_students, prepared.n_placements, prepared.n_pairs
     assigned = np.full(n_students, -1, dtype=np.int64)
     if n_pairs == 0:
         return SchoolLedOutcome(assigned, 0, 0)
     rank = prepared.submitted_rank()
+    component = _components(prepared)
+    pair_component = component[prepared.student]
+    n_components = int(component.max()) + 1
+
+    # Components where every student's first kept choice has room: take those choices.
+    first_pair = prepared.ptr[:-1][np.diff(prepared.ptr) > 0]
+    demand = np.bincount(prepared.placement[first_pair], minlength=n_placements)
+    crowded = demand > prepared.capacity
+    hard = np.zeros(n_components, dtype=np.bool_)
+    hard[component[n_students + np.flatnonzero(crowded)]] = True
+    easy_first = first_pair[~hard[pair_component[first_pair]]]
+    assigned[prepared.student[easy_first]] = easy_first
+
+    hard_pairs = np.flatnonzero(hard[pair_component])
+    if hard_pairs.size:
+        order = np.argsort(pair_component[hard_pairs], kind="stable")
+        hard_pairs = hard_pairs[order]
+        sizes = np.bincount(pair_component[hard_pairs], minlength=n_components)
+        sizes = sizes[sizes > 0]
+        ends = np.cumsum(sizes)
+        start = 0
+        while start < hard_pairs.size:
+            # Extend the batch by whole components until it holds about batch_pairs preferences.
+            last = int(np.searchsorted(ends, start + batch_pairs, side="right")) - 1
+            if last < 0 or int(ends[last]) <= start:  # one component larger than a batch
+                last = int(np.searchsorted(ends, start, side="right"))
+            stop = int(ends[last])
+            batch = hard_pairs[start:stop]
+            chosen = _solve_lp(prepared, batch, rank[batch])
+            assigned[prepared.student[chosen]] = chosen
+            start = stop
+    placed = assigned >= 0
+    return SchoolLedOutcome(assigned, int(placed.sum()), int(rank[assigned[placed]].sum()))
+
+
+def _components(prepared: Prepared) -> IntArray:
+    """Connected component of every student (0..S-1) and placement (S..S+P-1)."""
+    n_students, n_placements = prepared.n_students, prepared.n_placements
+    size = n_students + n_placements
+    graph = csr_array(
+        (
+            np.ones(prepared.n_pairs, dtype=np.int8),
+            (prepared.student, n_students + prepared.placement),
+        ),
+        shape=(size, size),
+    )
+    _, labels = connected_components(graph, directed=False)
+    return np.asarray(labels, dtype=np.int64)
+
+
+def _solve_lp(prepared: Prepared, pairs: IntArray, rank: IntArray) -> IntArray:
+    """The optimal pairs among ``pairs`` (whole components): one min-cost flow LP."""
+    students, student_row = np.unique(prepared.student[pairs], return_inverse=True)
+    places, place_row = np.unique(prepared.placement[pairs], return_inverse=True)
+    n_students, n_places, n_pairs = students.size, places.size, pairs.size
     big = n_students * int(rank.max()) + 1
     cost = rank.astype(np.float64) - float(big)
-    rows = np.concatenate((prepared.student, n_students + prepared.placement))
+    rows = np.concatenate((student_row, n_students + place_row))
     columns = np.concatenate((np.arange(n_pairs), np.arange(n_pairs)))
     constraints = csr_array(
-        (np.ones(2 * n_pairs), (rows, columns)), shape=(n_students + n_placements, n_pairs)
+        (np.ones(2 * n_pairs), (rows, columns)), shape=(n_students + n_places, n_pairs)
     )
-    limits = np.concatenate((np.ones(n_students), prepared.capacity.astype(np.float64)))
+    limits = np.concatenate((np.ones(n_students), prepared.capacity[places].astype(np.float64)))
     rounded = None
-    # Interior point with crossover is several times faster here and ends on a vertex; should it
-    # ever stop short of an integral vertex, dual simplex is guaranteed to end on one.
-    for method in ("highs-ipm", "highs-ds"):
+    # Batches of a few thousand students solve fastest with dual simplex, which ends on a vertex
+    # (integral here); interior point with crossover is the fallback should it ever fail.
+    for method in ("highs-ds", "highs-ipm"):
         result = linprog(cost, A_ub=constraints, b_ub=limits, bounds=(0.0, 1.0), method=method)
         if result.status != 0 or result.x is None:
             raise SolverError(f"min-cost flow failed: {result.message}")
@@ -69,9 +141,8 @@ def school_led(prepared: Prepared) -> SchoolLedOutcome:
     if rounded is None:
         raise SolverError("the min-cost flow solution is fractional")
     chosen = np.flatnonzero(rounded > 0.5).astype(np.int64)
-    per_student = np.bincount(prepared.student[chosen], minlength=n_students)
-    per_placement = np.bincount(prepared.placement[chosen], minlength=n_placements)
-    if int(per_student.max(initial=0)) > 1 or bool((per_placement > prepared.capacity).any()):
+    per_student = np.bincount(student_row[chosen], minlength=n_students)
+    per_place = np.bincount(place_row[chosen], minlength=n_places)
+    if int(per_student.max(initial=0)) > 1 or bool((per_place > prepared.capacity[places]).any()):
         raise SolverError("the min-cost flow solution violates its constraints")
-    assigned[prepared.student[chosen]] = chosen
-    return SchoolLedOutcome(assigned, int(chosen.size), int(rank[chosen].sum()))
+    return pairs[chosen]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from stagekans.accounts.roles import Role
 from stagekans.meldpunt import selectors, services
 from stagekans.meldpunt.models import MessageSender, Report
-from stagekans.meldpunt.views import CODE_LIMIT, REFERENCE_LIMIT
+from stagekans.meldpunt.views import CODE_LIMIT
 from stagekans.notifications.models import OutboxMessage
 from stagekans.testing import factories as f
 
@@ -56,12 +56,23 @@ def test_code_with_spaces_works():
     assert selectors.find_by_receipt_code(spaced) == submitted.report
 
 
-@pytest.mark.parametrize("code", ["", "123", "abcdefghijklmnopqrstuv", "1" * 22])
+@pytest.mark.parametrize("code", ["123", "abcdefghijklmnopqrstuv", "1" * 22])
 def test_malformed_or_unknown_code_is_refused(code):
     f.submit_report()
     response = Client().post(FOLLOW, {"code": code})
     assert response.status_code == 400
     assert "Ontvangstcode: deze code kennen we niet" in response.content.decode()
+
+
+def test_empty_code_asks_for_the_code_and_the_field_is_required():
+    f.submit_report()
+    page = Client().get(FOLLOW).content.decode()
+    assert "niet verplicht" not in page  # the receipt code is required, so not marked optional
+    response = Client().post(FOLLOW, {"code": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Ontvangstcode: vul de code in die je kreeg na je melding." in body
+    assert "deze code kennen we niet" not in body
 
 
 def test_wrong_secret_for_a_real_report_is_refused():
@@ -87,17 +98,6 @@ def test_brute_force_is_rate_limited_with_429_even_for_the_right_code():
         Client(REMOTE_ADDR="192.0.2.67").post(FOLLOW, {"code": submitted.receipt_code}).status_code
         == 302
     )
-
-
-def test_brute_force_on_one_report_from_many_addresses_is_limited():
-    submitted = f.submit_report()
-    for i in range(REFERENCE_LIMIT):
-        client = Client(REMOTE_ADDR=f"198.51.100.{i + 1}")
-        assert (
-            client.post(FOLLOW, {"code": wrong_code_for(submitted.receipt_code)}).status_code == 400
-        )
-    fresh = Client(REMOTE_ADDR="198.51.100.250")
-    assert fresh.post(FOLLOW, {"code": submitted.receipt_code}).status_code == 429
 
 
 def test_logged_in_report_has_no_code_access():
@@ -150,7 +150,10 @@ def test_queue_shows_due_and_overdue(monkeypatch):
         < order.index(on_time.reference)
     )
     home = client.get("/").content.decode()
-    assert "4 open, 1 reactie vandaag, 1 te laat." in home
+    # dashboard counters: the number big in <dd>, the label small in <dt>
+    assert "<dt>open</dt><dd>4</dd>" in home
+    assert "<dt>reactie vandaag</dt><dd>1</dd>" in home
+    assert "<dt>te laat</dt><dd>1</dd>" in home
 
 
 def test_due_date_is_three_working_days_after_receipt():
@@ -173,4 +176,4 @@ def test_attempts_are_counted_before_the_check_and_a_right_code_gives_its_attemp
     assert client.post(FOLLOW, {"code": wrong_code_for(submitted.receipt_code)}).status_code == 400
     assert client.post(FOLLOW, {"code": wrong_code_for(submitted.receipt_code)}).status_code == 429
     key = ratelimit.client_key(type("R", (), {"META": {"REMOTE_ADDR": "192.0.2.90"}})())
-    assert ratelimit.count("code", key) == CODE_LIMIT + 1
+    assert ratelimit.count(ratelimit.CODE_PER_CLIENT, key) == CODE_LIMIT + 1

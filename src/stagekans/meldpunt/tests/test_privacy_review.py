@@ -287,10 +287,11 @@ def test_differencing_two_days_does_not_recover_a_hidden_cell(settings, monkeypa
     """The reviewer's attack: read the page on 31-01-2026 and on 01-02-2026 and subtract."""
     settings.MELDPUNT_SUPPRESSION_THRESHOLD = 5
     client = Client()
-    client.force_login(f.UserFactory(role=Role.ANALYST))
+    analyst = f.UserFactory(role=Role.ANALYST)
     seen: list[dict[str, Any]] = []
     for today in (dt.date(2026, 1, 31), dt.date(2026, 2, 1)):
         _freeze_today(monkeypatch, today)
+        client.force_login(analyst)  # a session lasts at most 12 hours: a new one each day
         seen.extend(_published_pages(client, "province"))
     target = ("Utrecht", dt.date(2025, 2, 1))
     hidden_somewhere = any(

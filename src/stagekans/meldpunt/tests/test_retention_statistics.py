@@ -7,13 +7,13 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from stagekans.accounts.roles import Role
 from stagekans.audit.models import AuditEvent, AuditLog
+from stagekans.core.storage import private_storage
 from stagekans.meldpunt import selectors, services
 from stagekans.meldpunt.models import Ground, Report, ReporterContact
 from stagekans.meldpunt.tasks import erase_expired_contacts
@@ -46,7 +46,7 @@ def test_retention_erases_contact_after_the_configured_months(
     Report.objects.filter(pk__in=[old.pk, old_by_account.pk]).update(closed_at=long_ago)
     Report.objects.filter(pk=still_open.pk).update(received_at=long_ago)
     file_name = old.attachments.get().file.name
-    assert default_storage.exists(file_name)
+    assert private_storage().exists(file_name)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert erase_expired_contacts() == 2  # the scheduled task
@@ -60,7 +60,7 @@ def test_retention_erases_contact_after_the_configured_months(
         # The anonymised report stays for statistics.
         assert list(report.grounds.values_list("ground", flat=True)) == [Ground.ORIGIN]
         assert report.phase and report.company_name == "Bakkerij De Gouden Korst"
-    assert not default_storage.exists(file_name)
+    assert not private_storage().exists(file_name)
     for report in (recent, still_open):
         report.refresh_from_db()
         assert report.contact_erased_at is None

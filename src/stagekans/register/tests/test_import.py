@@ -108,6 +108,20 @@ def test_every_error_is_reported_with_row_column_and_dutch_reason(crebos):
     assert Company.objects.count() == 0
 
 
+def test_summary_counts_errors_and_rows_with_correct_plurals(crebos):
+    """Not "fout(en) … in 1 rijen": one bad row with two errors reads "2 fouten … in 1 rij"."""
+    rows = _rows(3, crebos)
+    report = import_register(acting_user=None, text=_csv(rows[:1]))
+    assert report.summary().startswith("1 rij verwerkt:")
+    rows[1]["kvk_number"] = "1234"
+    rows[1]["sector"] = "ruimtevaart"
+    report = import_register(acting_user=None, text=_csv(rows))
+    assert report.summary() == "Er is niets geïmporteerd: 2 fouten gevonden in 1 rij."
+    rows[2]["crebo"] = "99999"
+    report = import_register(acting_user=None, text=_csv(rows))
+    assert report.summary() == "Er is niets geïmporteerd: 3 fouten gevonden in 2 rijen."
+
+
 def test_missing_column_and_inconsistent_company(crebos):
     report = import_register(acting_user=None, text="kvk_number,company_name\n12345678,X\n")
     assert {e.column for e in report.errors} >= {"crebo", "valid_from"}

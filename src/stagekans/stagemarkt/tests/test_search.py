@@ -117,3 +117,28 @@ def test_a_malformed_page_number_shows_the_first_page(market, page):
     api = Client().get("/api/v1/stagemarkt/vacatures/", {"waar": "Utrecht", "page": page})
     assert api.status_code == 200
     assert api.json()["page"] == 1
+
+
+def test_sorting_by_distance_start_date_and_newest(client, market):
+    import datetime as dt
+
+    from stagekans.stagemarkt.models import Vacancy
+
+    today = dt.date.today()
+    starts = {"near": 60, "mid": 10, "far": 30}
+    for key, days in starts.items():
+        Vacancy.objects.filter(pk=market[key].pk).update(start_date=today + dt.timedelta(days))
+    base = {"q": market["q"].crebo, "waar": "3511", "straal": 100}
+    titles = lambda params: [r["title"] for r in client.get(API, params).json()["results"]]  # noqa: E731
+    assert titles(base) == ["Dichtbij", "Amersfoort", "Ver"]  # with a place: nearest first
+    assert titles({**base, "sortering": "afstand"}) == ["Dichtbij", "Amersfoort", "Ver"]
+    assert titles({**base, "sortering": "start"}) == ["Amersfoort", "Ver", "Dichtbij"]
+    newest = sorted((market[k] for k in starts), key=lambda v: (v.published_at, v.pk), reverse=True)
+    assert titles({**base, "sortering": "nieuw"}) == [v.title for v in newest]
+    response = client.get(API, {**base, "sortering": "alfabet"})
+    assert response.status_code == 400
+    assert response.json()["sortering"] == ["Sorteren op: kies afstand, startdatum of nieuwste."]
+    # the page shows the same order as cards, with distance and period
+    page = client.get("/stagemarkt/", {**base, "sortering": "start"}).content.decode()
+    assert page.index("Amersfoort</a>") < page.index("Ver</a>") < page.index("Dichtbij</a>")
+    assert 'class="utrecht-card sk-result"' in page and " km</dd>" in page
