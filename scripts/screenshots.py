@@ -93,7 +93,7 @@ def take(base: str, out: Path, env: dict[str, str]) -> None:
     django.setup()
     from playwright.sync_api import sync_playwright
 
-    from stagekans.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+    from stagekans.demo.builder import DEMO_LOGINS, DEMO_PASSWORD
     from tests.browser.crawl import login
 
     roles = [("bezoeker", None)] + [(username, username) for _, username, _ in DEMO_LOGINS]

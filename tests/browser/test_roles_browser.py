@@ -24,6 +24,7 @@ def users():
         Role.COMPANY_TRAINER: f.trainer_user(recognition.company, username="opleider"),
         Role.SBB_ADVISOR: f.UserFactory(role=Role.SBB_ADVISOR, username="adviseur"),
         Role.SBB_INVESTIGATOR: f.UserFactory(role=Role.SBB_INVESTIGATOR, username="onderzoeker"),
+        Role.SBB_TEAM_LEAD: f.UserFactory(role=Role.SBB_TEAM_LEAD, username="teamleider"),
         Role.MELDPUNT: f.UserFactory(role=Role.MELDPUNT, username="meldpunt"),
         Role.ANALYST: f.UserFactory(role=Role.ANALYST, username="analist"),
         Role.ADMIN: f.UserFactory(role=Role.ADMIN, username="beheerder"),

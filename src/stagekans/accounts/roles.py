@@ -136,6 +136,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "stagemarkt.view_vacancy",
             "stagemarkt.view_companyprofile",
         ),
+        sensitive=True,
     ),
     Role.SBB_TEAM_LEAD: RoleDefinition(
         "Teamleider onderzoek (SBB)",

@@ -160,9 +160,29 @@ def test_with_a_shared_cache_at_most_one_drain_task_waits(
 
 
 def test_a_second_drain_waits_for_the_first():
+    """Another worker (here a thread with its own database connection) cannot drain while one
+    drain holds the lock, and can once it is released."""
+    import threading
+
+    from django.db import connections
+
+    def try_lock(results: list[bool]) -> None:
+        try:
+            with services.drain_lock() as acquired:
+                results.append(acquired)
+        finally:
+            connections.close_all()
+
     _enqueue(3)
+    while_held: list[bool] = []
+    after: list[bool] = []
     with services.drain_lock() as first:
         assert first
-        with services.drain_lock() as second:
-            assert not second
+        thread = threading.Thread(target=try_lock, args=(while_held,))
+        thread.start()
+        thread.join()
+    thread = threading.Thread(target=try_lock, args=(after,))
+    thread.start()
+    thread.join()
+    assert while_held == [False] and after == [True]
     assert services.drain() == 3
