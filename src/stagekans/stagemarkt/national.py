@@ -71,7 +71,7 @@ def _insert(
     count = 0
     if connection.vendor == "postgresql":
         # COPY does not apply Django's defaults: give every other NOT NULL column with a
-        # default (or an empty text) its value, so new fields on a model never break the national seed.
+        # default (or an empty text) its value, so new model fields never break the seed.
         named = set(fields)
         defaults = [
             f
