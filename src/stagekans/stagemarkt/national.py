@@ -70,6 +70,21 @@ def _insert(
     columns = [str(_field(model, name).column) for name in fields]
     count = 0
     if connection.vendor == "postgresql":
+        # COPY does not apply Django's defaults: give every other NOT NULL column with a
+        # default (or an empty text) its value, so new model fields never break the seed.
+        named = set(fields)
+        defaults = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name not in named
+            and not f.primary_key
+            and not f.null
+            and (f.has_default() or f.empty_strings_allowed)
+        ]
+        if defaults:
+            columns += [str(f.column) for f in defaults]
+            extra = tuple(f.get_default() for f in defaults)
+            rows = (tuple(row) + extra for row in rows)
         table = connection.ops.quote_name(model._meta.db_table)
         cols = ", ".join(connection.ops.quote_name(c) for c in columns)
         with (

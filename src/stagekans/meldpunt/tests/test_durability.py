@@ -132,8 +132,9 @@ def test_connection_killed_mid_intake_stores_all_or_nothing_and_retry_works(monk
 
 @pytest.mark.postgres
 def test_worker_killed_while_sending_the_confirmation_loses_nothing(settings):
-    """A drain process dies mid-SMTP-conversation (SIGKILL): its row lock goes with it, the
-    confirmation is still owed and the next drain sends it exactly once."""
+    """A drain process dies mid-SMTP-conversation (SIGKILL): the attempt it committed first is
+    counted, the confirmation is still owed and the next drain after the back-off sends it
+    exactly once."""
     _require_postgres()
     accepted = threading.Event()
     port = free_port()
@@ -188,11 +189,19 @@ def test_worker_killed_while_sending_the_confirmation_loses_nothing(settings):
         for conn in held:
             conn.close()
         server.close()
-    # The worker is gone; PostgreSQL rolled its transaction back and released the lock.
+    # The worker is gone, but its attempt was committed before the send (issue 10, finding 9):
+    # the mail is still owed, counted once, and waits for its back-off.
+    owed = OutboxMessage.objects.get()
+    assert owed.sent_at is None
+    assert owed.attempts == 1
+    assert owed.next_attempt_at > timezone.now()
+    assert send_due() == 0
+    # The back-off passes; the beat's next drain sends it exactly once.
+    OutboxMessage.objects.filter(pk=owed.pk).update(next_attempt_at=timezone.now())
     deadline = time.time() + 10
     while time.time() < deadline and send_due() == 0:
         time.sleep(0.2)
-    owed = OutboxMessage.objects.get()
+    owed.refresh_from_db()
     assert owed.sent_at is not None
     assert [m.to for m in mail.outbox] == [["melder@example.nl"]]
     assert submitted.report.reference in mail.outbox[0].subject
