@@ -9,7 +9,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from stagekans.core.anonymity import Identity, IdentityKind, find_identity, phone_digits, refusal
+from stagekans.core.anonymity import (
+    NAME_PARTICLES,
+    Identity,
+    IdentityKind,
+    find_identity,
+    phone_digits,
+    refusal,
+)
 
 MIA = Identity(names=("Mia van die Berg",), emails=("mia.berg@example.nl",), phones=("0612345678",))
 
@@ -93,6 +100,7 @@ def test_a_name_part_inside_a_longer_word_never_triggers(given_name, family, pre
     upper=st.booleans(),
 )
 def test_a_name_part_as_a_word_or_spelled_out_always_triggers(given_name, family, sep, upper):
+    assume(given_name not in NAME_PARTICLES)  # "over", "voor", "onder" never trigger by design
     identity = Identity(names=(f"{given_name} {family}",))
     spelled = sep.join(given_name.upper() if upper else given_name)
     for text in (
