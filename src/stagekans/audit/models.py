@@ -108,6 +108,8 @@ class AuditEvent(models.TextChoices):
         "voorlichting.period_announced",
         _("Stageperiode aangekondigd voor voorlichting"),
     )
+    # placements (issue 11)
+    PLACEMENT_CREATED = "placement.created", _("Stage aangemaakt")
 
 
 class AuditLog(AppendOnlyModel):

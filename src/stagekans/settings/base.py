@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "stagekans.jobs",
     "stagekans.worklist",
     "stagekans.stagemarkt",
+    "stagekans.placements",
+    "stagekans.applications",
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",

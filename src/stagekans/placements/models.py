@@ -1,0 +1,215 @@
+"""Placements (stages) and their praktijkovereenkomst (POK).
+
+A placement is a student at a company location for a qualification and a period, whoever made
+it (an accepted application, the school directly, a matching round). Its POK is a series of
+versions (`Agreement`): version 1 is the POK, each later version is a bpv-blad that must be
+signed again; only a fully signed version is active. Only placements.services write these.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from stagekans.companies.models import Company, Location, Trainer
+from stagekans.education.models import Leerweg, Qualification, School, SchoolStaff, Student
+from stagekans.placements.workflow import (
+    AgreementStatus,
+    PlacementSource,
+    PlacementStatus,
+    SigningParty,
+)
+
+
+class Placement(models.Model):
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="placements", verbose_name=_("student")
+    )
+    # school and company are copies (of student and location) for scoping and overviews.
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="placements", verbose_name=_("school")
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="placements", verbose_name=_("leerbedrijf")
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="placements", verbose_name=_("vestiging")
+    )
+    qualification = models.ForeignKey(
+        Qualification,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("kwalificatie"),
+    )
+    leerweg = models.CharField(_("leerweg"), max_length=3, choices=Leerweg.choices)
+    start_date = models.DateField(_("begindatum"))
+    end_date = models.DateField(_("einddatum"))
+    trainer = models.ForeignKey(
+        Trainer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="placements",
+        verbose_name=_("praktijkopleider"),
+    )
+    supervisor = models.ForeignKey(
+        SchoolStaff,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_placements",
+        verbose_name=_("bpv-begeleider"),
+    )
+    source = models.CharField(_("ontstaan via"), max_length=12, choices=PlacementSource.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.PLANNED
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("aangemaakt door"),
+    )
+    # Set when the company's recognition for this qualification is revoked while it runs.
+    recognition_revoked_at = models.DateTimeField(
+        _("erkenning ingetrokken op"), null=True, blank=True
+    )
+    # BPV-begeleiding: kept by placements.services from the active POK and the contacts, so the
+    # overdue job and the overviews read one indexed column.
+    next_contact_due = models.DateField(_("volgend contactmoment uiterlijk"), null=True, blank=True)
+    overdue_alerted_for = models.DateField(
+        _("begeleider gewaarschuwd voor termijn"), null=True, blank=True
+    )
+    overdue_escalated_for = models.DateField(
+        _("coördinator gewaarschuwd voor termijn"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="placement_period"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "status"], name="placement_school_status"),
+            models.Index(fields=["supervisor", "status"], name="placement_supervisor_status"),
+            models.Index(fields=["company", "status"], name="placement_company_status"),
+            models.Index(fields=["status", "next_contact_due"], name="placement_due"),
+            models.Index(fields=["student", "status"], name="placement_student_status"),
+        ]
+        permissions = [
+            ("view_school_placements", _("Mag de stages van studenten van de eigen school inzien")),
+            ("supervise_placement", _("Mag als bpv-begeleider contactmomenten vastleggen")),
+            ("place_student", _("Mag een student direct plaatsen bij een erkend leerbedrijf")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.company} ({self.start_date:%d-%m-%Y})"
+
+
+class Agreement(models.Model):
+    """One version of the praktijkovereenkomst of a placement. Version 1 is the POK; later
+    versions are bpv-bladen. A version is never edited after it goes out for signing."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("stage")
+    )
+    version = models.PositiveSmallIntegerField(_("versie"), validators=[MinValueValidator(1)])
+    status = models.CharField(
+        _("status"), max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    start_date = models.DateField(_("begindatum"))
+    end_date = models.DateField(_("einddatum"))
+    hours = models.PositiveIntegerField(
+        _("aantal uren praktijk"), validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
+    work_processes = models.TextField(_("werkprocessen die geoefend worden"), max_length=4000)
+    assessment = models.TextField(_("zo wordt beoordeeld"), max_length=2000)
+    contact_every_weeks = models.PositiveSmallIntegerField(
+        _("contact met school elke … weken"),
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+    )
+    min_site_visits = models.PositiveSmallIntegerField(
+        _("minimaal aantal bezoeken op locatie"), default=1, validators=[MaxValueValidator(20)]
+    )
+    weekdays = models.PositiveSmallIntegerField(
+        _("stagedagen"),
+        default=0,
+        validators=[MaxValueValidator(127)],
+        help_text=_("Dagen van de week op de werkplek: maandag = 1, dinsdag = 2, woensdag = 4, …"),
+    )
+    keuzedeel = models.CharField(_("keuzedeel (optioneel)"), max_length=200, blank=True)
+    change_summary = models.TextField(_("wat is gewijzigd (bpv-blad)"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("aangemaakt door"),
+    )
+    activated_at = models.DateTimeField(_("volledig getekend op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("praktijkovereenkomst")
+        verbose_name_plural = _("praktijkovereenkomsten")
+        ordering = ["placement", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "version"], name="agreement_version"),
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=models.Q(status="active"),
+                name="agreement_one_active_per_placement",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="agreement_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"POK {self.placement_id} v{self.version} ({self.get_status_display()})"
+
+
+class Signature(models.Model):
+    """One party's signature on one agreement version."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("praktijkovereenkomst"),
+    )
+    party = models.CharField(_("partij"), max_length=10, choices=SigningParty.choices)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("getekend door"),
+    )
+    signed_at = models.DateTimeField(_("getekend op"), auto_now_add=True)
+    # Only for party == guardian: recorded by the school or the student's portal.
+    guardian_name = models.CharField(_("naam ouder of voogd"), max_length=200, blank=True)
+    guardian_signed_on = models.DateField(
+        _("datum handtekening ouder/voogd"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("handtekening")
+        verbose_name_plural = _("handtekeningen")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "party"], name="signature_once_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} — {self.signed_at:%d-%m-%Y}"
