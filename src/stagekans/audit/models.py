@@ -108,6 +108,8 @@ class AuditEvent(models.TextChoices):
         "voorlichting.period_announced",
         _("Stageperiode aangekondigd voor voorlichting"),
     )
+    # register import in the background (issue 18)
+    REGISTER_IMPORT_QUEUED = "register.import_queued", _("Registerbestand geüpload voor import")
     # placements (issue 11)
     PLACEMENT_CREATED = "placement.created", _("Stage aangemaakt")
 

@@ -133,8 +133,8 @@ class ImportForm(StyledFormMixin, forms.Form):
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("CSV-bestand: het bestand is groter dan 20 MB."))
+        if upload.size > 100 * 1024 * 1024:
+            raise forms.ValidationError(_("CSV-bestand: het bestand is groter dan 100 MB."))
         try:
             return str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError as error:

@@ -25,3 +25,12 @@ def expire_recognitions() -> int:
         expired += 1
     logger.info("expired %d recognitions (%d failed)", expired, failed)
     return expired
+
+
+@shared_task(name="register.run_import", acks_late=True)
+def run_register_import(job_id: int) -> str:
+    """Validate and write one uploaded register file (register.import_jobs)."""
+    from stagekans.register.import_jobs import run_queued_import
+
+    job = run_queued_import(job_id=job_id)
+    return "" if job is None else str(job.state)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,7 +16,8 @@ from django.views.decorators.http import require_POST
 from stagekans.core.forms import apply_service_errors
 from stagekans.core.keyset import keyset_page
 from stagekans.jobs import selectors as jobs_selectors
-from stagekans.register import selectors, services
+from stagekans.jobs.models import BackgroundJob, JobState
+from stagekans.register import import_jobs, selectors, services
 from stagekans.register.forms import (
     ConditionsForm,
     ImportForm,
@@ -24,7 +26,7 @@ from stagekans.register.forms import (
     RevocationRequestForm,
 )
 from stagekans.register.hooks import revocation_effects
-from stagekans.register.importer import IMPORT_JOB, import_register
+from stagekans.register.importer import IMPORT_JOB
 from stagekans.register.models import RevocationRequest, RevocationState
 from stagekans.register.workflow import (
     RECOGNITION_CONDITIONS,
@@ -275,24 +277,40 @@ def revocation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("register.manage_recognitions", raise_exception=True)
 def register_import(request: HttpRequest) -> HttpResponse:
-    """Upload a register CSV: validated completely; written in chunks with progress."""
+    """Upload a register CSV. The file is queued; a worker checks every row and writes it in
+    chunks while this page shows the progress (register.import_jobs)."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             source = str(getattr(request.FILES.get("file"), "name", "") or "upload.csv")
-            report = import_register(
-                acting_user=request.user,
-                text=form.cleaned_data["file"],
-                source=source,
-                resume=jobs_selectors.resumable(IMPORT_JOB, source[:100]),
+            queued = import_jobs.queue_import(
+                acting_user=request.user, text=form.cleaned_data["file"], source=source
             )
-            if report.ok:
-                messages.success(request, report.summary())
-            else:
-                status = 400
-        else:
-            status = 400
-    context = {"form": form, "report": report, "job": jobs_selectors.latest(IMPORT_JOB)}
+            messages.success(
+                request,
+                _(
+                    "Het bestand is ontvangen. Elke regel wordt nu gecontroleerd en daarna "
+                    "geïmporteerd; de voortgang staat hieronder."
+                ),
+            )
+            response = redirect(f"{reverse('register:register_import')}?taak={queued.pk}")
+            response.status_code = 303
+            return response
+        status = 400
+    upload: BackgroundJob | None = None
+    wanted = request.GET.get("taak", "")
+    if wanted.isdigit():
+        upload = BackgroundJob.objects.filter(pk=int(wanted), kind=import_jobs.UPLOAD_JOB).first()
+    upload = upload or jobs_selectors.latest(import_jobs.UPLOAD_JOB)
+    import_job: BackgroundJob | None = None
+    if upload is not None and upload.result.get("import_job"):
+        import_job = BackgroundJob.objects.filter(pk=upload.result["import_job"]).first()
+    elif upload is not None and upload.state == JobState.RUNNING:
+        import_job = jobs_selectors.latest(IMPORT_JOB, upload.subject)
+        if import_job is not None and import_job.started_at < upload.started_at:
+            import_job = None
+    context = {"form": form, "upload": upload, "job": import_job}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "register/_import_status.html", context)
     return render(request, "register/import.html", context, status=status)

@@ -192,25 +192,70 @@ def test_management_command(tmp_path, crebos, capsys):
     assert "Rij 4, kolom postcode" in capsys.readouterr().err
 
 
-def test_upload_page_reports_errors_and_imports(crebos, officers):
+def test_upload_page_queues_the_file_and_shows_errors_and_progress(
+    crebos, officers, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
+
+    from stagekans.jobs.models import BackgroundJob
+    from stagekans.register.import_jobs import UPLOAD_JOB
 
     client = Client()
     client.force_login(officers[0])
     rows = _rows(4, crebos)
     rows[1]["crebo"] = "1"
     bad = SimpleUploadedFile("fout.csv", _csv(rows).encode(), content_type="text/csv")
-    response = client.post("/erkenningen/import/", {"file": bad})
-    assert response.status_code == 400
-    body = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/erkenningen/import/", {"file": bad})
+    assert response.status_code == 303
+    upload = BackgroundJob.objects.get(kind=UPLOAD_JOB)
+    assert response["Location"].endswith(f"?taak={upload.pk}")
+    body = client.get(response["Location"]).content.decode()
     assert "Er is niets geïmporteerd" in body and "precies 5 cijfers" in body
     assert Company.objects.count() == 0
+    assert upload.started_by == officers[0]
+
     good = SimpleUploadedFile("goed.csv", _csv(_rows(4, crebos)).encode(), content_type="text/csv")
-    assert client.post("/erkenningen/import/", {"file": good}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/erkenningen/import/", {"file": good})
+    assert response.status_code == 303
     assert Company.objects.count() == 2
+    body = client.get(response["Location"]).content.decode()
+    assert "4 rijen verwerkt" in body
     latin = SimpleUploadedFile("x.csv", "naam,café\n".encode("latin-1"), content_type="text/csv")
-    assert "geen UTF-8" in client.post("/erkenningen/import/", {"file": latin}).content.decode()
+    response = client.post("/erkenningen/import/", {"file": latin})
+    assert response.status_code == 400 and "geen UTF-8" in response.content.decode()
+
+
+def test_a_queued_import_runs_once_and_keeps_no_file(crebos, officers):
+    """The page shows 'being checked' and polls until a worker ran it; a second delivery of
+    the task (acks_late after a crash) does nothing; the stored upload is removed."""
+    from django.test import Client
+
+    from stagekans.core.storage import private_storage
+    from stagekans.jobs.models import JobState
+    from stagekans.register.import_jobs import queue_import, run_queued_import
+
+    upload = queue_import(acting_user=officers[0], text=_csv(_rows(4, crebos)), source="r.csv")
+    name = upload.cursor["file"]
+    assert private_storage().exists(name)
+    client = Client()
+    client.force_login(officers[0])
+    waiting = client.get(f"/erkenningen/import/?taak={upload.pk}", headers={"HX-Request": "true"})
+    html = waiting.content.decode()
+    assert "wordt gecontroleerd" in html and 'hx-trigger="every 2s"' in html
+    assert Company.objects.count() == 0  # nothing is written before a worker runs it
+
+    job = run_queued_import(job_id=upload.pk)
+    assert job is not None and job.state == JobState.DONE
+    assert job.result["rows"] == 4 and job.result["ok"] is True
+    assert Company.objects.count() == 2
+    assert not private_storage().exists(name)
+    assert run_queued_import(job_id=upload.pk) is None  # redelivery: nothing happens
+    assert Company.objects.count() == 2
+    done = client.get(f"/erkenningen/import/?taak={upload.pk}", headers={"HX-Request": "true"})
+    assert "every 2s" not in done.content.decode()
 
 
 @pytest.mark.parametrize(
