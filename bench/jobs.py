@@ -41,7 +41,12 @@ TARGETS: dict[str, tuple[str, float, float | None, str]] = {
     "issue": ("issue new hand-out version to all recognised companies", 120.0, None, "≤ 2 min"),
     "reminders": ("voorlichting reminders, 500k students", 120.0, 300.0, "≤ 2 min, ≤ 300 MB"),
     "drain": ("outbox drain to a local SMTP sink, 50k mails", 50.0, None, "≥ 1,000 mails/s"),
-    "coverage": ("hand-out coverage page, province + sector", 0.2, None, "≤ 200 ms each"),
+    "coverage": (
+        "coverage pages (hand-outs by province/sector, voorlichting national)",
+        0.2,
+        None,
+        "≤ 200 ms each",
+    ),
     "register_list": ("register list, page 19,000 (keyset)", 0.15, None, "≤ 150 ms"),
     "statistics": ("meldpunt statistics, 4 dimensions", 0.1, None, "≤ 100 ms each"),
 }
@@ -214,23 +219,67 @@ def child(job: str, run: int) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         result.update(rows=sent, seconds=seconds, due=len(ids))
     elif job == "coverage":
+        # What the two national coverage pages do per view: read the precomputed figures
+        # (core/snapshots.py) and render the page's template. The recount itself runs in the
+        # background every few minutes; its time is reported beside it (informative).
+        from django.db import connection as db
+        from django.template.loader import render_to_string
+        from django.utils import timezone as tz
+
+        from stagekans.core import snapshots
         from stagekans.informatiepakket import selectors
         from stagekans.voorlichting import selectors as voorlichting
 
         version = selectors.current_versions()[0]
         timings: dict[str, float] = {}
         for group_by in ("province", "sector"):
+            name = snapshots.name_of("handout_coverage", version.pk, group_by)
+            started = time.perf_counter()
+            snapshots.compute(name)
+            timings[f"{group_by} recount (background)"] = time.perf_counter() - started
             samples = []
-            for _ in range(5):
+            for _ in range(15):
                 started = time.perf_counter()
-                rows = selectors.coverage(version, group_by)
+                rows, snap = selectors.coverage_snapshot(version, group_by)
+                total = selectors.coverage_total(rows)
+                render_to_string(
+                    "informatiepakket/coverage.html",
+                    {
+                        "tables": [{"version": version, "rows": rows, "total": total}],
+                        "group_by": group_by,
+                        "computed_at": snap.computed_at,
+                    },
+                )
                 samples.append(time.perf_counter() - started)
             timings[group_by] = statistics.median(samples)
-            result[f"{group_by}_companies"] = selectors.coverage_total(rows).recognised
+            result[f"{group_by}_companies"] = total.recognised
+        # checked against a count that shares no code with the selectors
+        with db.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(DISTINCT company_id) FROM register_recognition "
+                "WHERE status = 'recognised' AND valid_from <= %s "
+                "AND (valid_until IS NULL OR valid_until > %s)",
+                [tz.localdate(), tz.localdate()],
+            )
+            independent = cursor.fetchone()[0]
+        result["independent_recognised"] = independent
+        result["checked"] = (
+            independent == result["province_companies"] == result["sector_companies"]
+        )
         started = time.perf_counter()
-        voorlichting.coverage_by_school()
-        timings["voorlichting (informative)"] = time.perf_counter() - started
-        result.update(seconds=max(timings["province"], timings["sector"]), timings=timings)
+        text = voorlichting.current_text()
+        snapshots.compute(snapshots.name_of("voorlichting_coverage", text.pk if text else 0))
+        timings["voorlichting recount (background)"] = time.perf_counter() - started
+        samples = []
+        for _ in range(15):
+            started = time.perf_counter()
+            voorlichting.national_coverage_snapshot()
+            samples.append(time.perf_counter() - started)
+        timings["voorlichting"] = statistics.median(samples)
+        result.update(
+            seconds=max(timings["province"], timings["sector"], timings["voorlichting"]),
+            timings=timings,
+        )
     elif job == "register_list":
         from django.http import QueryDict
 

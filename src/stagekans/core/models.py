@@ -71,3 +71,22 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.window_start:%H:%M} {self.count}"
+
+
+class AggregateSnapshot(models.Model):
+    """Figures of a national staff page, computed in SQL by a background refresh and read by
+    the page in one indexed query (core/snapshots.py). `data` holds aggregates only, never a
+    person."""
+
+    name = models.CharField(_("naam"), max_length=150, unique=True)
+    data = models.JSONField(_("cijfers"), default=dict)
+    computed_at = models.DateTimeField(_("berekend op"))
+    seconds = models.FloatField(_("rekentijd (s)"), default=0)
+    last_read_at = models.DateTimeField(_("laatst gelezen op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("momentopname cijfers")
+        verbose_name_plural = _("momentopnamen cijfers")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.computed_at:%Y-%m-%d %H:%M})"

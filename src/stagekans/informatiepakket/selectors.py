@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 
 from stagekans.companies.models import Company, Location, Trainer
+from stagekans.core import snapshots
 from stagekans.informatiepakket.models import HandoutDelivery, HandoutKind, HandoutVersion
 from stagekans.register.selectors import valid_recognitions
 
@@ -107,6 +108,22 @@ def _coverage_counts_postgresql(
     return counts
 
 
+def _labels(group_by: str) -> dict[str, str]:
+    from stagekans.education.models import Sector
+    from stagekans.geo.places import Province
+
+    choices = Sector.choices if group_by == "sector" else Province.choices
+    return {str(k): str(v) for k, v in choices}
+
+
+def _rows(counts: dict[str, tuple[int, int]], group_by: str) -> list[CoverageRow]:
+    labels = _labels(group_by)
+    return [
+        CoverageRow(key=key, label=str(labels.get(key, "onbekend")), recognised=n, acknowledged=a)
+        for key, (n, a) in sorted(counts.items(), key=lambda kv: str(labels.get(kv[0], "~")))
+    ]
+
+
 def coverage(version: HandoutVersion, group_by: str) -> list[CoverageRow]:
     """% of validly recognised companies that acknowledged this version, by sector or province.
 
@@ -114,22 +131,32 @@ def coverage(version: HandoutVersion, group_by: str) -> list[CoverageRow]:
     'onbekend'. Counted in SQL (GROUP BY), not company by company: on PostgreSQL in one query
     with hash joins (`_coverage_counts_postgresql`), elsewhere with the ORM.
     """
-    from stagekans.education.models import Sector
-    from stagekans.geo.places import Province
+    return _rows(_coverage_counts(version, group_by), group_by)
 
+
+def _coverage_snapshot_data(version_id: str, group_by: str) -> list[list[Any]]:
+    version = HandoutVersion.objects.get(pk=int(version_id))
+    counts = _coverage_counts(version, group_by)
+    return [[key, n, a] for key, (n, a) in sorted(counts.items())]
+
+
+snapshots.define("handout_coverage", _coverage_snapshot_data)
+
+
+def coverage_snapshot(
+    version: HandoutVersion, group_by: str
+) -> tuple[list[CoverageRow], snapshots.Snapshot]:
+    """The same figures as `coverage`, from the precomputed snapshot (core/snapshots.py): the
+    national page reads one row instead of counting 250k companies per view."""
+    snapshot = snapshots.read("handout_coverage", version.pk, group_by)
+    counts = {str(key): (int(n), int(a)) for key, n, a in snapshot.data}
+    return _rows(counts, group_by), snapshot
+
+
+def _coverage_counts(version: HandoutVersion, group_by: str) -> dict[str, tuple[int, int]]:
     recognised = recognised_company_ids()
     if connection.vendor == "postgresql":
-        names = {
-            str(k): str(v)
-            for k, v in (Sector.choices if group_by == "sector" else Province.choices)
-        }
-        counts = _coverage_counts_postgresql(version, group_by)
-        return [
-            CoverageRow(
-                key=key, label=str(names.get(key, "onbekend")), recognised=n, acknowledged=a
-            )
-            for key, (n, a) in sorted(counts.items(), key=lambda kv: str(names.get(kv[0], "~")))
-        ]
+        return _coverage_counts_postgresql(version, group_by)
 
     def acknowledged(company_ref: str) -> Exists:
         return Exists(
@@ -138,10 +165,8 @@ def coverage(version: HandoutVersion, group_by: str) -> list[CoverageRow]:
             )
         )
 
-    labels: dict[str, str]
     totals: dict[str, list[int]] = {}
     if group_by == "sector":
-        labels = {str(k): str(v) for k, v in Sector.choices}
         rows = (
             Company.objects.filter(pk__in=recognised)
             .values("sector")
@@ -154,7 +179,6 @@ def coverage(version: HandoutVersion, group_by: str) -> list[CoverageRow]:
             bucket[0] += n
             bucket[1] += ack
     else:
-        labels = {str(k): str(v) for k, v in Province.choices}
         first_locations = (
             Location.objects.values("company_id").annotate(first=Min("pk")).values("first")
         )
@@ -178,10 +202,7 @@ def coverage(version: HandoutVersion, group_by: str) -> list[CoverageRow]:
             bucket = totals.setdefault("", [0, 0])
             bucket[0] += without_n
             bucket[1] += without_ack
-    return [
-        CoverageRow(key=key, label=str(labels.get(key, "onbekend")), recognised=n, acknowledged=a)
-        for key, (n, a) in sorted(totals.items(), key=lambda kv: str(labels.get(kv[0], "~")))
-    ]
+    return {key: (n, a) for key, (n, a) in totals.items()}
 
 
 def coverage_total(rows: list[CoverageRow]) -> CoverageRow:

@@ -76,8 +76,12 @@ def coverage(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Kies 'sector' of 'provincie'."))
         group_by = "sector"
     tables: list[dict[str, Any]] = []
+    computed_at = None
     for version in selectors.current_versions():
-        rows = selectors.coverage(version, "sector" if group_by == "sector" else "province")
+        rows, snapshot = selectors.coverage_snapshot(
+            version, "sector" if group_by == "sector" else "province"
+        )
+        computed_at = min(computed_at or snapshot.computed_at, snapshot.computed_at)
         tables.append({"version": version, "rows": rows, "total": selectors.coverage_total(rows)})
     if request.GET.get("formaat") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -102,7 +106,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
                 )
         return response
     return render(
-        request, "informatiepakket/coverage.html", {"tables": tables, "group_by": group_by}
+        request,
+        "informatiepakket/coverage.html",
+        {"tables": tables, "group_by": group_by, "computed_at": computed_at},
     )
 
 

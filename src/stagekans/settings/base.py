@@ -194,11 +194,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
+# Seconds a precomputed aggregate of a national staff page may age before it is recomputed in
+# the background (core/snapshots.py); 0 computes on every read.
+STAGEKANS_SNAPSHOT_MAX_AGE = int(env.get("STAGEKANS_SNAPSHOT_MAX_AGE"))
+
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "handout-reminders": {"task": "informatiepakket.send_reminders", "schedule": 60 * 60},
     "expire-recognitions": {"task": "register.expire_recognitions", "schedule": 60 * 60 * 6},
     # Safety net for the outbox: mails whose after-commit trigger was lost still go out.
     "drain-outbox": {"task": "notifications.drain_outbox", "schedule": 60},
+    # National staff pages read precomputed aggregates (core/snapshots.py).
+    "refresh-snapshots": {"task": "core.refresh_due_snapshots", "schedule": 60},
     "meldpunt-erase-expired-contacts": {
         "task": "meldpunt.erase_expired_contacts",
         "schedule": 60 * 60 * 24,

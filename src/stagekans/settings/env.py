@@ -89,6 +89,12 @@ DECLARED: list[EnvVar] = [
         "memory for the public search; 0 turns this off.",
     ),
     EnvVar(
+        "STAGEKANS_SNAPSHOT_MAX_AGE",
+        "300",
+        "Seconds the precomputed figures of a national staff page (hand-out and voorlichting "
+        "coverage) may age before a background refresh recounts them; 0 counts on every view.",
+    ),
+    EnvVar(
         "STAGEKANS_TRUSTED_PROXY_COUNT",
         "0",
         "Number of reverse proxies of our own in front of the web processes, each appending to "

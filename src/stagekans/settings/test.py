@@ -13,3 +13,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 DEBUG = False
 # Tests create and roll back reference rows; an in-process copy would outlive the rollback.
 STAGEKANS_REFERENCE_CACHE_SECONDS = 0
+# Aggregate pages compute live in tests; core/tests/test_snapshots.py turns snapshots on.
+STAGEKANS_SNAPSHOT_MAX_AGE = 0

@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from stagekans.core import snapshots
 from stagekans.education.models import Programme, School, Student
 from stagekans.voorlichting.models import Acknowledgement, InformationText, InternshipPeriod, Moment
 
@@ -125,8 +126,29 @@ def coverage_by_programme(school: School) -> list[CoverageRow]:
 
 def coverage_by_school() -> list[CoverageRow]:
     counts = _coverage(Student.objects.all(), "school_id")
+    return _school_rows(counts)
+
+
+def _school_rows(counts: dict[Any, tuple[int, int]]) -> list[CoverageRow]:
     schools = School.objects.filter(pk__in=counts).order_by("name")
     return [CoverageRow(s.name, *counts[s.pk]) for s in schools]
+
+
+def _national_counts(text_id: str) -> list[list[int]]:
+    counts = _coverage(Student.objects.all(), "school_id")
+    return [[int(school_id), n, informed] for school_id, (n, informed) in sorted(counts.items())]
+
+
+snapshots.define("voorlichting_coverage", _national_counts)
+
+
+def national_coverage_snapshot() -> tuple[list[CoverageRow], snapshots.Snapshot]:
+    """`coverage_by_school` from the precomputed snapshot (core/snapshots.py), per current
+    text: the national page reads one row instead of counting 500k students per view."""
+    text = current_text()
+    snapshot = snapshots.read("voorlichting_coverage", text.pk if text else 0)
+    counts = {school_id: (n, informed) for school_id, n, informed in snapshot.data}
+    return _school_rows(counts), snapshot
 
 
 def total_coverage(rows: list[CoverageRow], label: str) -> CoverageRow:

@@ -80,7 +80,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     context: dict[str, Any] = {"text": selectors.current_text(), "school": school}
     if national:
-        rows = selectors.coverage_by_school()
+        rows, snapshot = selectors.national_coverage_snapshot()
+        context["national_computed_at"] = snapshot.computed_at
         context["national_rows"] = rows
         context["national_total"] = selectors.total_coverage(rows, _("Landelijk"))
         context["job"] = jobs_selectors.latest(services.REMINDER_JOB)
