@@ -2,10 +2,11 @@
 
 Sending (`send_due`) works in batches: claim a batch with `SELECT … FOR UPDATE SKIP LOCKED`
 and record the attempt in its own committed transaction (so a mail that crashes the worker is
-counted and eventually alerts), then send the batch over one SMTP connection while the rows stay
-locked, and mark them sent. One drain runs at a time (a PostgreSQL advisory lock); each
-business transaction queues at most one drain task, and with a shared cache at most one drain
-task waits in the broker at any moment.
+counted and eventually alerts), then send the batch over a few SMTP connections at once
+(threads overlap the waits for the server's replies) while the rows stay locked, and mark them
+sent. One drain runs at a time (a PostgreSQL advisory lock); each business transaction queues
+at most one drain task, and with a shared cache at most one drain task waits in the broker at
+any moment.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,9 @@ logger = logging.getLogger(__name__)
 # dropped.
 ALERT_AFTER_ATTEMPTS = 10
 BATCH_SIZE = 200
+# A batch is spread over at most settings.OUTBOX_SMTP_CONNECTIONS connections, each with at
+# least this many messages.
+MIN_MESSAGES_PER_CONNECTION = 25
 # Key of the PostgreSQL advisory lock held by the one running drain ("outbox" in ASCII).
 DRAIN_LOCK_KEY = 0x6F7574626F78
 DRAIN_QUEUED_FLAG = "notifications:drain-queued"
@@ -279,7 +284,35 @@ class _Sender:
         self.is_open = False
 
 
-def _send_batch(claimed: dict[int, int], sender: _Sender) -> int:
+def _send_slice(sender: _Sender, messages: list[tuple[int, EmailMessage]]) -> list[tuple[int, str]]:
+    """Send some messages in order over one connection; returns [(id, error or "")]."""
+    results: list[tuple[int, str]] = []
+    for pk, message in messages:
+        try:
+            sender.send(message)
+        except Exception as error:
+            results.append((pk, f"{type(error).__name__}: {error}"[:2000]))
+            continue
+        results.append((pk, ""))
+    return results
+
+
+def _send_all(
+    senders: list[_Sender], messages: list[tuple[int, EmailMessage]]
+) -> list[tuple[int, str]]:
+    """Send a batch over several SMTP connections at once: most of a send is waiting for the
+    server's replies, so a few connections in threads overlap those waits. Each connection
+    sends its share in order; with one connection (small batches) nothing runs in a thread."""
+    wanted = max(1, min(len(senders), len(messages) // MIN_MESSAGES_PER_CONNECTION))
+    if wanted == 1:
+        return _send_slice(senders[0], messages)
+    slices = [messages[i::wanted] for i in range(wanted)]
+    with ThreadPoolExecutor(max_workers=wanted, thread_name_prefix="outbox-smtp") as pool:
+        parts = list(pool.map(_send_slice, senders[:wanted], slices))
+    return [result for part in parts for result in part]
+
+
+def _send_batch(claimed: dict[int, int], senders: list[_Sender]) -> int:
     """Send the claimed rows that nobody else took meanwhile; returns how many were sent."""
     sent_ids: list[int] = []
     with transaction.atomic():
@@ -290,30 +323,30 @@ def _send_batch(claimed: dict[int, int], sender: _Sender) -> int:
             qs = qs.select_for_update(skip_locked=True)
         else:
             qs = qs.select_for_update()
+        attempts: dict[int, int] = {}
+        outgoing: list[tuple[int, EmailMessage]] = []
         for message in qs.only("id", "to", "subject", "body", "attempts"):
             if message.attempts != claimed[message.pk]:
                 continue  # claimed again by another drain after a lease ran out
-            try:
-                sender.send(
+            attempts[message.pk] = message.attempts
+            outgoing.append(
+                (
+                    message.pk,
                     EmailMessage(
                         subject=message.subject,
                         body=message.body,
                         from_email=settings.DEFAULT_FROM_EMAIL,
                         to=[message.to],
-                    )
+                    ),
                 )
-            except Exception as error:
-                last_error = f"{type(error).__name__}: {error}"[:2000]
-                OutboxMessage.objects.filter(pk=message.pk).update(last_error=last_error)
-                log = logger.error if message.attempts >= ALERT_AFTER_ATTEMPTS else logger.warning
-                log(
-                    "outbox message %s failed (attempt %s): %s",
-                    message.pk,
-                    message.attempts,
-                    last_error,
-                )
+            )
+        for pk, last_error in _send_all(senders, outgoing):
+            if not last_error:
+                sent_ids.append(pk)
                 continue
-            sent_ids.append(message.pk)
+            OutboxMessage.objects.filter(pk=pk).update(last_error=last_error)
+            log = logger.error if attempts[pk] >= ALERT_AFTER_ATTEMPTS else logger.warning
+            log("outbox message %s failed (attempt %s): %s", pk, attempts[pk], last_error)
         if sent_ids:
             OutboxMessage.objects.filter(pk__in=sent_ids).update(
                 sent_at=timezone.now(), last_error=""
@@ -324,13 +357,13 @@ def _send_batch(claimed: dict[int, int], sender: _Sender) -> int:
 def send_due(*, limit: int | None = None, batch_size: int = BATCH_SIZE) -> int:
     """Send every due outbox row (at most `limit`), in batches. Returns how many were sent.
 
-    Per batch: the attempt is committed first (`_claim`), then the batch is sent over one SMTP
-    connection with its rows locked, and marked sent in that transaction. If the worker dies
-    mid-send, the rows are owed again after the back-off and the attempt is counted.
+    Per batch: the attempt is committed first (`_claim`), then the batch is sent over a few
+    SMTP connections at once with its rows locked, and marked sent in that transaction. If the
+    worker dies mid-send, the rows are owed again after the back-off and the attempt is counted.
     """
     sent = 0
     handled = 0
-    sender = _Sender()
+    senders = [_Sender() for _ in range(max(1, int(settings.OUTBOX_SMTP_CONNECTIONS)))]
     try:
         while limit is None or handled < limit:
             size = batch_size if limit is None else min(batch_size, limit - handled)
@@ -338,11 +371,12 @@ def send_due(*, limit: int | None = None, batch_size: int = BATCH_SIZE) -> int:
             if not claimed:
                 break
             handled += len(claimed)
-            sent += _send_batch(claimed, sender)
-            if sender.broken is not None:
+            sent += _send_batch(claimed, senders)
+            if any(sender.broken is not None for sender in senders):
                 break  # the mail server is unreachable: the rest waits for the back-off
     finally:
-        sender.close()
+        for sender in senders:
+            sender.close()
     return sent
 
 

@@ -194,6 +194,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
+# SMTP connections the outbox drain uses at once (notifications/services.py).
+OUTBOX_SMTP_CONNECTIONS = int(env.get("OUTBOX_SMTP_CONNECTIONS"))
+
 # Seconds a precomputed aggregate of a national staff page may age before it is recomputed in
 # the background (core/snapshots.py); 0 computes on every read.
 STAGEKANS_SNAPSHOT_MAX_AGE = int(env.get("STAGEKANS_SNAPSHOT_MAX_AGE"))

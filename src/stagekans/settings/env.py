@@ -89,6 +89,11 @@ DECLARED: list[EnvVar] = [
         "memory for the public search; 0 turns this off.",
     ),
     EnvVar(
+        "OUTBOX_SMTP_CONNECTIONS",
+        "4",
+        "SMTP connections the outbox drain keeps open at once; each sends its share of a batch.",
+    ),
+    EnvVar(
         "STAGEKANS_SNAPSHOT_MAX_AGE",
         "300",
         "Seconds the precomputed figures of a national staff page (hand-out and voorlichting "

@@ -1,5 +1,5 @@
-"""The outbox at volume: bulk enqueue, batches over one connection, attempts that survive a
-crash (issue 10 finding 9), one drain at a time, constant queries per batch."""
+"""The outbox at volume: bulk enqueue, batches over a few reused connections, attempts that
+survive a crash (issue 10 finding 9), one drain at a time, constant queries per batch."""
 
 from __future__ import annotations
 
@@ -61,15 +61,28 @@ def test_an_attempt_that_crashes_the_worker_is_counted_and_alerts(settings, capl
     assert len(mail.outbox) == 1
 
 
-def test_a_batch_goes_over_one_connection(settings):
+@pytest.mark.parametrize("connections", [1, 4])
+def test_batches_reuse_a_few_connections_for_the_whole_drain(settings, connections):
+    """Each of OUTBOX_SMTP_CONNECTIONS connections is opened once per drain and sends its share
+    of every batch; nothing is sent twice or left out."""
     settings.EMAIL_BACKEND = f"{BACKENDS}.CountingBackend"
+    settings.OUTBOX_SMTP_CONNECTIONS = connections
     CountingBackend.opened = 0
     _enqueue(450)
     assert services.send_due(batch_size=200) == 450
-    assert CountingBackend.opened == 1
+    assert CountingBackend.opened == connections
     assert len(mail.outbox) == 450
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"m{i}@example.nl" for i in range(450))
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
     assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_small_batch_uses_one_connection(settings):
+    settings.EMAIL_BACKEND = f"{BACKENDS}.CountingBackend"
+    CountingBackend.opened = 0
+    _enqueue(services.MIN_MESSAGES_PER_CONNECTION)
+    assert services.send_due() == services.MIN_MESSAGES_PER_CONNECTION
+    assert CountingBackend.opened == 1
 
 
 @pytest.mark.parametrize("n", [20, 400])
