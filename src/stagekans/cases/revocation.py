@@ -88,3 +88,24 @@ def create_school_tasks(*, recognition: Any, acting_user: Any) -> None:
             },
             dedup_key=f"revocation:{recognition.pk}:school:{school.pk}",
         )
+
+
+def revocation_asks(*, user: Any) -> list[Any]:
+    """Register hook: decided cases whose measure is revocation and that wait for an adviser
+    to propose it (only for users who may propose; only the anonymised decision)."""
+    from django.urls import reverse
+
+    from stagekans.register.hooks import RevocationAsk
+
+    if not user.is_authenticated or not user.has_perm("register.propose_revocation"):
+        return []
+    return [
+        RevocationAsk(
+            company=decision.case.company_label,
+            reference=f"{decision.case.number}/B{decision.pk}",
+            asked_on=decision.decided_on,
+            summary=decision.reasons,
+            url=reverse("cases:revocation_ask", kwargs={"decision_pk": decision.pk}),
+        )
+        for decision in selectors.decisions_asking_revocation()
+    ]
