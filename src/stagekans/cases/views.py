@@ -602,6 +602,7 @@ def revocation_ask(request: HttpRequest, decision_pk: int) -> HttpResponse:
     Advisers see only the anonymised decision (never the case file or the reporter); a second,
     different adviser approves the proposal in the register.
     """
+    from stagekans.cases.revocation import describe_revocation_effects
     from stagekans.register import selectors as register_selectors
     from stagekans.register.hooks import revocation_effects
 
@@ -635,11 +636,13 @@ def revocation_ask(request: HttpRequest, decision_pk: int) -> HttpResponse:
         .select_related("qualification")
         .order_by("qualification__title")
     )
-    effects = [
-        effect
-        for recognition in recognitions
-        for effect in revocation_effects(recognition=recognition)
-    ]
+    # What the other apps will do (vacancies withdrawn, …), and the schools of this case that
+    # will get a task (the cases' own preview, told about the case not yet linked).
+    effects: list[str] = []
+    for recognition in recognitions:
+        generic = set(describe_revocation_effects(recognition=recognition))
+        effects += [e for e in revocation_effects(recognition=recognition) if e not in generic]
+        effects += describe_revocation_effects(recognition=recognition, case=case)
     return render(
         request,
         "cases/revocation_ask.html",

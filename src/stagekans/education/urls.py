@@ -10,4 +10,5 @@ urlpatterns = [
     path("scholen/<int:pk>/studenten/nieuw/", views.student_create, name="student_create"),
     path("studenten/<int:pk>/", views.student_detail, name="student_detail"),
     path("mijn-profiel/", views.my_profile, name="my_profile"),
+    path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,10 +12,11 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from stagekans.core.forms import apply_service_errors
 from stagekans.education import selectors, services
-from stagekans.education.forms import StudentForm
+from stagekans.education.forms import AcceptInvitationForm, StudentForm
 
 
 @login_required
@@ -75,6 +77,12 @@ def student_create(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s is ingeschreven.") % {"name": student})
+            if data.get("email"):
+                messages.success(
+                    request,
+                    _("De uitnodiging om een account aan te maken is verstuurd naar %(email)s.")
+                    % {"email": data["email"]},
+                )
             return redirect("education:student_detail", pk=student.pk)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -102,3 +110,36 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     if student is None:
         raise Http404(_("Er is geen studentprofiel aan dit account gekoppeld."))
     return render(request, "education/student_detail.html", {"student": student, "own": True})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the invitation mail: the student chooses a password and lands, logged
+    in, in their own portal. Works once, until it expires."""
+    try:
+        invited = services.open_invitation(token)
+    except services.InvitationInvalid as error:
+        return render(request, "education/invitation.html", {"invalid": str(error)}, status=410)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(token=token, password=form.cleaned_data["password1"])
+        except services.InvitationInvalid as error:
+            return render(request, "education/invitation.html", {"invalid": str(error)}, status=410)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            login(request, user, backend="stagekans.accounts.backends.UsernameOrEmailBackend")
+            messages.success(
+                request,
+                _("Welkom, %(name)s! Je account is klaar; je logt voortaan in met %(email)s.")
+                % {"name": user.first_name, "email": user.email},
+            )
+            return redirect("core:home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "education/invitation.html",
+        {"form": form, "invitation": invited},
+        status=status,
+    )

@@ -45,7 +45,7 @@ from stagekans.cases.services.opening import (
     select_school,
     start_investigation,
 )
-from stagekans.cases.services.teams import create_team, set_team_member
+from stagekans.cases.services.teams import create_team, route_unrouted_cases, set_team_member
 
 __all__ = [
     "HEARING_WORKING_DAYS",
@@ -70,6 +70,7 @@ __all__ = [
     "reopen_assessment",
     "request_hearing",
     "respond_to_hearing",
+    "route_unrouted_cases",
     "select_school",
     "send_hearing_reminders",
     "send_message",

@@ -95,3 +95,45 @@ def set_team_member(
         details={"from": previous, "to": team.pk if team is not None else None},
     )
     return membership
+
+
+@transaction.atomic
+def route_unrouted_cases(*, acting_user: Any) -> int:
+    """When teams are first set up (or after a default team is added): give every open case
+    without a team one, by the same rule as a new case — an assigned case goes to its
+    investigator's team, an unassigned one by the company's sector or to the default team.
+    One CASE_ROUTED audit row per case; returns how many were routed."""
+    from stagekans.cases import selectors
+    from stagekans.cases.models import Case
+    from stagekans.cases.workflow import OPEN_STATUSES
+
+    _require_team_manager(acting_user)
+    routed = 0
+    cases = (
+        Case.objects.select_for_update(of=("self",))
+        .filter(team__isnull=True, status__in=OPEN_STATUSES)
+        .select_related("company", "assigned_to")
+        .order_by("pk")
+    )
+    for case in cases:
+        by_assignee = selectors.team_of(case.assigned_to) if case.assigned_to else None
+        team = by_assignee or selectors.route_to_team(case.company)
+        if team is None:
+            continue
+        case.team = team
+        case.save(update_fields=["team"])
+        sector = getattr(case.company, "sector", "") or ""
+        if by_assignee is not None:
+            rule = "assignee"
+        elif sector and team.sectors.filter(sector=sector).exists():
+            rule = "sector"
+        else:
+            rule = "default"
+        record(
+            actor=acting_user,
+            event=AuditEvent.CASE_ROUTED,
+            obj=case,
+            details={"team": team.pk, "rule": rule, "sector": sector},
+        )
+        routed += 1
+    return routed

@@ -16,7 +16,7 @@ from django.urls import reverse
 from stagekans.accounts.roles import Role
 from stagekans.audit.models import AuditEvent, AuditLog
 from stagekans.cases import selectors, services
-from stagekans.cases.models import Case
+from stagekans.cases.models import Case, CaseSource
 from stagekans.education.models import Sector
 from stagekans.meldpunt import services as meldpunt_services
 from stagekans.testing import factories as f
@@ -239,3 +239,34 @@ def test_role_by_page(teams, role):
     if queue.status_code == 200:
         in_queue = zorg.number in queue.content.decode()
         assert in_queue == (DETAIL_STATUS[role] == 200)
+
+
+def test_routing_existing_cases_when_teams_are_set_up(db):
+    """Cases opened before any team existed get a team once teams are configured."""
+    investigator = f.UserFactory(role=Role.SBB_INVESTIGATOR)
+    own = f.investigation_case(
+        company=f.CompanyFactory(sector=Sector.ZORG), investigator=investigator
+    )
+    signal = services.open_case(
+        acting_user=None,
+        company=f.CompanyFactory(sector=Sector.HANDEL),
+        summary="Signaal: afwijzing na een vraag naar afkomst (test).",
+        source=CaseSource.SIGNAL,
+    )
+    assert own.team is None and signal.team is None
+    other = team("Team Techniek", sectors=(Sector.TECHNIEK,), is_default=True)
+    zorg = team("Team Zorg", sectors=(Sector.ZORG,))
+    services.set_team_member(acting_user=None, user=investigator, team=other)
+    assert services.route_unrouted_cases(acting_user=None) == 2
+    own.refresh_from_db()
+    signal.refresh_from_db()
+    assert own.team == other  # its investigator's team, not the sector's (Zorg)
+    assert signal.team == other  # Handel: no team covers it, so the default team
+    assert zorg.cases.count() == 0
+    rules = sorted(
+        AuditLog.objects.filter(event_type=AuditEvent.CASE_ROUTED).values_list(
+            "details__rule", flat=True
+        )
+    )
+    assert rules == ["assignee", "default"]
+    assert services.route_unrouted_cases(acting_user=None) == 0

@@ -131,3 +131,12 @@ def test_no_ask_for_other_measures(world):
     )
     url = reverse("cases:revocation_ask", kwargs={"decision_pk": decision.pk})
     assert _client(world.advisor).get(url).status_code == 404
+
+
+def test_proposal_page_names_the_schools_of_the_case_and_the_vacancies(world, asked):
+    _case, decision = asked
+    url = reverse("cases:revocation_ask", kwargs={"decision_pk": decision.pk})
+    html = _client(world.advisor).get(url).content.decode()
+    assert "1 school krijgt een taak om een vervangende stageplek te zoeken" in html
+    assert world.school.name in html
+    assert "gepubliceerde vacature wordt ingetrokken" in html
