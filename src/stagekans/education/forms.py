@@ -77,3 +77,13 @@ class AcceptInvitationForm(StyledFormMixin, forms.Form):
                 "password2", _("Herhaal het wachtwoord: de twee wachtwoorden verschillen.")
             )
         return data
+
+
+class InviteStudentForm(StyledFormMixin, forms.Form):
+    """A stagecoördinator (re)sends a student the invitation to create their login."""
+
+    email = forms.EmailField(
+        label=_("E-mailadres student"),
+        max_length=254,
+        help_text=_("Een eerdere uitnodiging werkt daarna niet meer."),
+    )

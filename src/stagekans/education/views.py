@@ -11,12 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from stagekans.core.forms import apply_service_errors
 from stagekans.education import selectors, services
-from stagekans.education.forms import AcceptInvitationForm, StudentForm
+from stagekans.education.forms import AcceptInvitationForm, InviteStudentForm, StudentForm
 
 
 @login_required
@@ -100,7 +101,47 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     student = get_object_or_404(selectors.students_visible_to(user), pk=pk)
     services.record_student_view(acting_user=user, student=student)
-    return render(request, "education/student_detail.html", {"student": student})
+    return _student_page(request, student)
+
+
+def _student_page(
+    request: HttpRequest, student: Any, invite_form: Any = None, status: int = 200
+) -> HttpResponse:
+    user: Any = request.user
+    may_invite = student.user_id is None and user.has_perm("education.change_student")
+    invitation = selectors.latest_invitation(student) if may_invite else None
+    context = {
+        "student": student,
+        "may_invite": may_invite,
+        "invitation": invitation,
+        "invitation_expired": invitation is not None and invitation.expires_at <= timezone.now(),
+        "invite_form": invite_form or InviteStudentForm(),
+    }
+    return render(request, "education/student_detail.html", context, status=status)
+
+
+@login_required
+@permission_required("education.change_student", raise_exception=True)
+@require_http_methods(["POST"])
+def student_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send (again) the invitation to create a login; an earlier link stops working."""
+    student = get_object_or_404(selectors.students_visible_to(request.user), pk=pk)
+    form = InviteStudentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite_student(
+                acting_user=request.user, student=student, email=form.cleaned_data["email"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("De uitnodiging is verstuurd naar %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("education:student_detail", pk=student.pk)
+    return _student_page(request, student, invite_form=form, status=400)
 
 
 @login_required

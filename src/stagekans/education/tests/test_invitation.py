@@ -179,3 +179,40 @@ def test_invitation_refused_for_an_email_with_an_account_or_a_bad_address():
             services.invite_student(acting_user=None, student=student, email=email)
         assert message in str(error.value)
     assert not StudentInvitation.objects.exists()
+
+
+def test_school_sends_a_new_invitation_from_the_student_page():
+    student, staff = _enrol_with_email()
+    page = staff.get(reverse("education:student_detail", kwargs={"pk": student.pk}))
+    assert "Uitnodiging verstuurd naar noor@student.example.nl" in page.content.decode()
+    url = reverse("education:student_invite", kwargs={"pk": student.pk})
+    bad = staff.post(url, {"email": "geen-adres"})
+    assert bad.status_code == 400
+    assert StudentInvitation.objects.filter(student=student).count() == 1
+    done = staff.post(url, {"email": "noor.nieuw@student.example.nl"})
+    assert done.status_code == 302
+    latest = StudentInvitation.objects.filter(student=student).order_by("-id").first()
+    assert latest.email == "noor.nieuw@student.example.nl" and latest.revoked_at is None
+    assert StudentInvitation.objects.filter(student=student, revoked_at__isnull=False).count() == 1
+    assert OutboxMessage.objects.filter(to="noor.nieuw@student.example.nl").exists()
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [("anon", 302), ("student", 403), ("other_staff", 404), ("trainer", 403), ("admin", 403)],
+)
+def test_only_the_students_own_school_invites(who, status):
+    student = f.StudentFactory()
+    user = {
+        "anon": None,
+        "student": f.student_user(f.StudentFactory()),
+        "other_staff": f.school_staff_user(f.SchoolFactory()),
+        "trainer": f.trainer_user(f.CompanyFactory()),
+        "admin": f.UserFactory(role=Role.ADMIN),
+    }[who]
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    url = reverse("education:student_invite", kwargs={"pk": student.pk})
+    assert client.post(url, {"email": "x@example.nl"}).status_code == status
+    assert not StudentInvitation.objects.exists()
