@@ -37,8 +37,10 @@ def _clean_cache():
 def _search_stagemarkt(page) -> str:
     page.goto("/stagemarkt/")
     page.get_by_role("button", name="Zoeken").click()
+    # htmx swaps the results in and pushes the query into the URL: wait for both.
+    page.wait_for_url(re.compile(r"/stagemarkt/\?"))
     page.wait_for_load_state("networkidle")
-    return page.content()
+    return page.locator("#resultaten").inner_html()
 
 
 def test_report_to_revocation_across_roles(page, axe):
