@@ -155,6 +155,11 @@ def work_queue(user: Any, view: str = "assigned", today: dt.date | None = None) 
     response, or an improvement follow-up date reached), 'unassigned' (team leads)."""
     today = today or timezone.localdate()
     visible = cases_visible_to(user).filter(status__in=OPEN_STATUSES)
+    if view == "team":
+        # The team lead's overview: every open case of the team, assigned or not.
+        if not user.has_perm("cases.view_team_cases"):
+            return visible.none()
+        return _with_next_deadline(visible.filter(_team_scope(user))).order_by("created_at", "pk")
     if view == "unassigned":
         if not may_see_unassigned(user):
             return visible.none()
@@ -178,6 +183,8 @@ def queue_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     views = ["assigned", "due", "overdue"]
     if may_see_unassigned(user):
         views.append("unassigned")
+    if user.has_perm("cases.view_team_cases"):
+        views.append("team")
     return {view: work_queue(user, view, today).count() for view in views}
 
 

@@ -55,6 +55,7 @@ QUEUE_VIEWS = {
     "due": _("Termijn loopt bijna af"),
     "overdue": _("Termijn verstreken"),
     "unassigned": _("Nog niet toegewezen"),
+    "team": _("Alle zaken van het team"),
 }
 
 
@@ -88,7 +89,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     team_queue = selectors.may_see_unassigned(user)
     view = request.GET.get("weergave", "assigned")
-    if view not in QUEUE_VIEWS or (view == "unassigned" and not team_queue):
+    team_lead = user.has_perm("cases.view_team_cases")
+    if (
+        view not in QUEUE_VIEWS
+        or (view == "unassigned" and not team_queue)
+        or (view == "team" and not team_lead)
+    ):
         view = "assigned"
     today = timezone.localdate()
     page = Paginator(selectors.work_queue(user, view, today), 25).get_page(request.GET.get("page"))
@@ -103,7 +109,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "views": [
                 (key, label)
                 for key, label in QUEUE_VIEWS.items()
-                if key != "unassigned" or team_queue
+                if (key != "unassigned" or team_queue) and (key != "team" or team_lead)
             ],
             "can_pick_up": team_queue and user.has_perm("cases.investigate_case"),
             "counts": selectors.queue_counts(user, today),

@@ -270,3 +270,20 @@ def test_routing_existing_cases_when_teams_are_set_up(db):
     )
     assert rules == ["assignee", "default"]
     assert services.route_unrouted_cases(acting_user=None) == 0
+
+
+def test_team_lead_overview_lists_every_open_case_of_the_team_only(teams):
+    zorg = teams.forwarded(Sector.ZORG)
+    picked = teams.forwarded(Sector.ZORG)
+    services.pick_up_case(acting_user=teams.zorg_investigator, case=picked)
+    techniek = teams.forwarded(Sector.TECHNIEK)
+    overview = selectors.work_queue(teams.zorg_lead, "team")
+    assert set(overview) == {zorg, picked}
+    assert not selectors.work_queue(teams.zorg_investigator, "team").exists()
+    html = (
+        _client(teams.zorg_lead).get(reverse("cases:queue"), {"weergave": "team"}).content.decode()
+    )
+    assert zorg.number in html and picked.number in html and techniek.number not in html
+    # An investigator asking for the team overview gets their own queue instead.
+    own = _client(teams.zorg_investigator).get(reverse("cases:queue"), {"weergave": "team"})
+    assert "Alle zaken van het team" not in own.content.decode()
