@@ -1,6 +1,7 @@
 """Hoor en wederhoor in a real browser: an investigator opens a case and hears the company, the
-company responds in its portal, the investigator decides and requests revocation, a second SBB
-officer approves in the register, and the company's vacancies leave the public stagemarkt.
+company responds in its portal, the investigator decides with the measure revocation, one SBB
+adviser proposes it, a second adviser approves it in the register, and the company's vacancies
+leave the public stagemarkt.
 axe checks every page for WCAG 2.1 A/AA issues."""
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def test_investigation_to_revocation_in_the_browser(page, axe):
     staff = f.school_staff_user(school, username="coordinator")
     f.UserFactory(role=Role.SBB_INVESTIGATOR, username="onderzoeker")
     f.UserFactory(role=Role.SBB_ADVISOR, username="adviseur")
+    f.UserFactory(role=Role.SBB_ADVISOR, username="adviseur2")
 
     assert "Stage bij de Gouden Korst" in _search_stagemarkt(page)
 
@@ -98,10 +100,20 @@ def test_investigation_to_revocation_in_the_browser(page, axe):
     page.get_by_label("Maatregel", exact=True).select_option("revocation")
     page.get_by_role("button", name="Besluit vastleggen").click()
     assert "Het besluit is vastgelegd" in page.content()
-    assert "wacht op tweede adviseur" in page.get_by_test_id("revocations").inner_text()
+    assert "een adviseur praktijkleren stelt haar voor" in (
+        page.get_by_test_id("revocation-asked").inner_text()
+    )
     axe.assert_no_violations(page)
 
-    # A second officer approves in the register.
+    # Adviser 1 proposes the revocation the decision asks for.
+    _login(page, "adviseur2")
+    page.goto("/erkenningen/intrekkingen/")
+    page.get_by_role("link", name=re.compile("Intrekking voorstellen")).click()
+    axe.assert_no_violations(page)
+    page.get_by_role("button", name="Intrekking voorstellen").click()
+    assert "Het voorstel tot intrekking is vastgelegd" in page.content()
+
+    # A second adviser approves in the register.
     _login(page, "adviseur")
     page.goto("/erkenningen/intrekkingen/")
     axe.assert_no_violations(page)

@@ -1,17 +1,21 @@
-"""Issue 9, story 2, across roles in one browser: a stagecoördinator enrols a student → the
-student logs in, reads the voorlichting, searches the Stagemarkt with the form's own example
-postcode and an inclusivity feature, opens a vacancy and sees how to apply and whom to contact.
-axe checks every page for WCAG 2.1 A/AA issues."""
+"""Issue 9, story 2, across roles in one browser: a stagecoördinator enrols a student with an
+e-mail address → the student gets an invitation mail (read from the outbox table) → follows the
+single-use link, chooses a password and lands logged in in their portal → reads the
+voorlichting, searches the Stagemarkt with the form's own example postcode and an inclusivity
+feature, opens a vacancy and sees how to apply and whom to contact. axe checks every page for
+WCAG 2.1 A/AA issues."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
 from stagekans.accounts.two_factor import current_code
 from stagekans.companies import services as company_services
 from stagekans.education.models import Student
+from stagekans.notifications.models import OutboxMessage
 from stagekans.testing import factories as f
 from stagekans.voorlichting.models import Acknowledgement
 
@@ -73,14 +77,35 @@ def test_enrolment_to_vacancy_contact(page, axe):
     page.get_by_label("Geboortedatum").fill("2008-03-14")
     page.get_by_label("Postcode woonadres").fill(example)
     page.get_by_label("Woonplaats").fill("Utrecht")
+    page.get_by_label("E-mailadres student").fill("noor@student.example.nl")
     page.get_by_role("button", name=re.compile("Inschrijven|Opslaan")).click()
     page.get_by_text("is ingeschreven").wait_for()
+    assert "uitnodiging om een account aan te maken is verstuurd" in page.content()
     axe.assert_no_violations(page)
     student = Student.objects.get(student_number="800123")
 
-    # The student gets an account (there is no invitation flow yet) and logs in.
-    f.student_user(student, username="noor")
-    _login(page, "noor")
+    # The student reads the invitation mail (the outbox table stands in for the mailbox),
+    # follows the link, chooses a password and lands, logged in, in the student portal.
+    page.context.clear_cookies()
+    mail = OutboxMessage.objects.get(to="noor@student.example.nl")
+    assert mail.subject == "Je uitnodiging voor Stagekans"
+    link = re.search(r"https?://\S+/uitnodiging/\S+/", mail.body).group(0)
+    path = urlsplit(link).path
+    page.goto(path)
+    assert page.get_by_test_id("invitation-email").inner_text() == "noor@student.example.nl"
+    axe.assert_no_violations(page)
+    page.get_by_label("Kies een wachtwoord").fill("Zomerstage-2026!")
+    page.get_by_label("Herhaal het wachtwoord").fill("Zomerstage-2026!")
+    page.get_by_role("button", name="Account aanmaken").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert "Welkom, Noor" in page.content()
+    axe.assert_no_violations(page)
+    student.refresh_from_db()
+    assert student.user is not None and student.user.email == "noor@student.example.nl"
+    # The link works once: opened again, it says so.
+    page.goto(path)
+    assert "al gebruikt" in page.get_by_test_id("invitation-invalid").inner_text()
+    page.goto("/")
     page.goto("/voorlichting/")
     axe.assert_no_violations(page)
     page.get_by_role("button", name="Ik heb dit gelezen").click()

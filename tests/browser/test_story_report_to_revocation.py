@@ -2,9 +2,10 @@
 
 a student files a report (with consent) → the meldpunt triages and forwards it → an onderzoeker
 finds it in the team's queue of unassigned cases, picks it up and runs hoor en wederhoor → the
-company and the school reply in their own portals → decision with a letter (which proposes the
-revocation: the first officer) → a second SBB officer sees the effects and confirms → the
-vacancy is gone from the public search → the school sees a task.
+company and the school reply in their own portals → decision with a letter, whose measure asks
+for revocation → SBB adviser 1 proposes the revocation → SBB adviser 2 (another adviser) sees
+the effects and confirms (four eyes) → the company sees the decision and the revocation mail →
+the vacancy is gone from the public search → the school sees a task.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from stagekans.accounts.roles import Role
 from stagekans.cases.models import Case
 from stagekans.meldpunt.models import Report
+from stagekans.notifications.models import OutboxMessage
 from stagekans.register.models import RevocationRequest
 from stagekans.testing import factories as f
 from stagekans.worklist.models import SchoolTask, SchoolTaskKind
@@ -35,8 +37,10 @@ def _clean_cache():
 def _search_stagemarkt(page) -> str:
     page.goto("/stagemarkt/")
     page.get_by_role("button", name="Zoeken").click()
+    # htmx swaps the results in and pushes the query into the URL: wait for both.
+    page.wait_for_url(re.compile(r"/stagemarkt/\?"))
     page.wait_for_load_state("networkidle")
-    return page.content()
+    return page.locator("#resultaten").inner_html()
 
 
 def test_report_to_revocation_across_roles(page, axe):
@@ -53,6 +57,7 @@ def test_report_to_revocation_across_roles(page, axe):
     f.UserFactory(role=Role.MELDPUNT, username="meldpunt")
     f.UserFactory(role=Role.SBB_INVESTIGATOR, username="onderzoeker")
     f.UserFactory(role=Role.SBB_ADVISOR, username="adviseur")
+    f.UserFactory(role=Role.SBB_ADVISOR, username="adviseur2")
     assert "Stage bij Bakkerij Korstmos" in _search_stagemarkt(page)
 
     # 1. The student reports, logged in, and consents to sharing her identity with SBB.
@@ -130,7 +135,7 @@ def test_report_to_revocation_across_roles(page, axe):
         page.get_by_role("button", name="Reactie versturen").click()
         assert "Uw reactie is ontvangen" in page.content()
 
-    # 5. Decision with a letter; the revocation measure proposes the revocation (officer 1).
+    # 5. Decision with a letter; its measure asks SBB's advisers for the revocation.
     login(page, "onderzoeker")
     page.goto(f"/onderzoek/{case.pk}/")
     page.get_by_role("button", name="Naar beoordeling").click()
@@ -141,14 +146,34 @@ def test_report_to_revocation_across_roles(page, axe):
     page.get_by_label("Maatregel", exact=True).select_option("revocation")
     page.get_by_role("button", name="Besluit vastleggen").click()
     assert "Het besluit is vastgelegd" in page.content()
+    assert page.get_by_test_id("revocation-asked").is_visible()
     axe.assert_no_violations(page)
     letter_link = page.get_by_role("link", name=re.compile("Besluitbrief van"))
     letter = page.request.get(letter_link.get_attribute("href"))
     assert letter.ok and letter.body().startswith(b"%PDF")
-    assert RevocationRequest.objects.get().state == "pending"
+    assert not RevocationRequest.objects.exists()
 
-    # 6. A second SBB officer sees the effects and confirms (four eyes).
+    # 6a. Adviser 1 proposes the revocation the decision asks for (the first officer).
     login(page, "adviseur")
+    page.goto("/erkenningen/intrekkingen/")
+    assert case.number in page.get_by_test_id("asks").inner_text()
+    axe.assert_no_violations(page)
+    page.get_by_role("link", name=re.compile("Intrekking voorstellen")).click()
+    assert "Mia" not in page.content() and "van die Berg" not in page.content()
+    assert "1 school krijgt een taak" in page.get_by_test_id("effects").inner_text()
+    axe.assert_no_violations(page)
+    page.get_by_role("button", name="Intrekking voorstellen").click()
+    assert "Het voorstel tot intrekking is vastgelegd" in page.content()
+    axe.assert_no_violations(page)
+    proposal = RevocationRequest.objects.get()
+    assert proposal.state == "pending" and proposal.requested_by.username == "adviseur"
+    # Adviser 1 cannot confirm their own proposal.
+    page.goto(f"/erkenningen/intrekkingen/{proposal.pk}/bevestigen/")
+    assert "U heeft deze intrekking zelf voorgesteld" in page.content()
+    assert page.get_by_role("button", name="Ja, erkenning intrekken").count() == 0
+
+    # 6b. Adviser 2 sees the effects and confirms (four eyes between two advisers).
+    login(page, "adviseur2")
     page.goto("/erkenningen/intrekkingen/")
     axe.assert_no_violations(page)
     page.get_by_role("link", name=re.compile("Beoordelen")).click()
@@ -160,6 +185,21 @@ def test_report_to_revocation_across_roles(page, axe):
     assert "De erkenning is ingetrokken" in page.content()
     assert "E-mail met de redenen verzonden" in page.content()
     axe.assert_no_violations(page)
+    proposal.refresh_from_db()
+    assert proposal.state == "approved" and proposal.decided_by.username == "adviseur2"
+    assert OutboxMessage.objects.filter(
+        to="opleider@korstmos.nl", subject__startswith="Erkenning ingetrokken"
+    ).exists()
+
+    # 6c. The company sees the effects in its portal: the decision letter, and its vacancy is
+    # no longer published.
+    login(page, "opleider")
+    page.get_by_role("link", name="Verzoeken van SBB").first.click()
+    page.get_by_role("link", name=case.number).click()
+    assert page.get_by_role("link", name=re.compile("Besluitbrief")).count() >= 1
+    axe.assert_no_violations(page)
+    vacancy.refresh_from_db()
+    assert vacancy.status != "published"
 
     # 7. The vacancy is gone from the public search.
     page.context.clear_cookies()

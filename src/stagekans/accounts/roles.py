@@ -123,11 +123,10 @@ ROLES: dict[Role, RoleDefinition] = {
             "companies.view_company",
             "companies.view_all_companies",
             "companies.view_location",
+            # A decision with the measure "revocation" asks the advisers: one adviser proposes
+            # it, a second one approves it (four eyes between two advisers, issue 9). The
+            # investigator neither proposes nor approves revocations.
             "register.view_recognition",
-            # An investigator proposes a revocation from a decided case through the register's
-            # four-eyes service; a second SBB officer (register.approve_revocation) must
-            # approve it. Granting and importing recognitions stays with the advisors.
-            "register.propose_revocation",
             "cases.view_case",
             "cases.investigate_case",
             # The team's queue of unassigned cases (e.g. a report the meldpunt forwarded):
@@ -146,7 +145,6 @@ ROLES: dict[Role, RoleDefinition] = {
             "companies.view_all_companies",
             "companies.view_location",
             "register.view_recognition",
-            "register.propose_revocation",
             "cases.view_case",
             "cases.investigate_case",
             "cases.pick_up_case",
@@ -194,6 +192,9 @@ ROLES: dict[Role, RoleDefinition] = {
             "auth.view_group",
             "audit.view_auditlog",
             "notifications.view_outboxmessage",
+            # Investigation teams: which sectors a team covers and who is in it (issue 9).
+            "cases.view_investigationteam",
+            "cases.change_investigationteam",
             "education.view_school",
             "education.add_school",
             "education.change_school",

@@ -112,6 +112,15 @@ class AuditEvent(models.TextChoices):
     REGISTER_IMPORT_QUEUED = "register.import_queued", _("Registerbestand geüpload voor import")
     # placements (issue 11)
     PLACEMENT_CREATED = "placement.created", _("Stage aangemaakt")
+    # journeys: investigation teams and student invitations (issue 9)
+    INVESTIGATION_TEAM_CREATED = "case.team_created", _("Onderzoeksteam aangemaakt")
+    INVESTIGATION_TEAM_MEMBER_SET = "case.team_member_set", _("Lid van onderzoeksteam gewijzigd")
+    CASE_ROUTED = "case.routed", _("Zaak naar onderzoeksteam geleid")
+    STUDENT_INVITED = "student.invited", _("Student uitgenodigd voor een account")
+    STUDENT_INVITATION_ACCEPTED = (
+        "student.invitation_accepted",
+        _("Uitnodiging aanvaard, account geactiveerd"),
+    )
 
 
 class AuditLog(AppendOnlyModel):

@@ -230,9 +230,12 @@ class ReopenForm(StyledFormMixin, forms.Form):
     )
     reason = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, assignees: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = investigators()  # type: ignore[attr-defined]
+        # Only investigators of the case's team (cases.selectors.team_investigators).
+        self.fields["assignee"].queryset = (  # type: ignore[attr-defined]
+            assignees if assignees is not None else investigators()
+        )
         _revalidate(self)
 
 
@@ -243,9 +246,12 @@ class AssignForm(StyledFormMixin, forms.Form):
         label=_("Onderzoeker"), queryset=get_user_model().objects.none()
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, assignees: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = investigators()  # type: ignore[attr-defined]
+        # Only investigators of the case's team (cases.selectors.team_investigators).
+        self.fields["assignee"].queryset = (  # type: ignore[attr-defined]
+            assignees if assignees is not None else investigators()
+        )
         _revalidate(self)
 
 
@@ -263,3 +269,17 @@ class MessageForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
         _revalidate(self)
+
+
+class RevocationProposalForm(StyledFormMixin, forms.Form):
+    """The first SBB adviser proposes the revocation a decision asked for."""
+
+    reason = forms.CharField(
+        label=_("Redenen voor de intrekking"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10_000,
+        help_text=_(
+            "Overgenomen uit de motivering van het besluit; pas aan waar nodig. Het leerbedrijf "
+            "krijgt deze redenen per e-mail als de intrekking ingaat."
+        ),
+    )

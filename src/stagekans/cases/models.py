@@ -31,6 +31,9 @@ __all__ = [
     "HearingAttachment",
     "HearingRequest",
     "HearingResponse",
+    "InvestigationTeam",
+    "InvestigationTeamMember",
+    "InvestigationTeamSector",
     "Measure",
     "Objection",
     "Party",
@@ -43,7 +46,87 @@ class CaseSource(models.TextChoices):
     OFFICER = "officer", _("SBB-medewerker")
 
 
+class InvestigationTeam(models.Model):
+    """An SBB investigation team with its own queue of unassigned cases.
+
+    Routing rule (docs/adr/0900-investigation-teams.md): a new case goes to the team that covers
+    its company's sector (InvestigationTeamSector: a sector belongs to at most one team); a case
+    whose company is unknown or whose sector no team covers goes to the default team. With no
+    teams configured at all a case has no team and every investigator's queue shows it.
+    """
+
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    is_default = models.BooleanField(
+        _("standaardteam"),
+        default=False,
+        help_text=_("Krijgt de zaken waarvan de sector bij geen enkel team hoort."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("onderzoeksteam")
+        verbose_name_plural = _("onderzoeksteams")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_investigation_team",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvestigationTeamSector(models.Model):
+    """A sector whose cases the team investigates; a sector belongs to one team at most."""
+
+    team = models.ForeignKey(
+        InvestigationTeam, on_delete=models.CASCADE, related_name="sectors", verbose_name=_("team")
+    )
+    sector = models.CharField(_("sector"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("sector van onderzoeksteam")
+        verbose_name_plural = _("sectoren van onderzoeksteams")
+        ordering = ["sector"]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.sector}"
+
+
+class InvestigationTeamMember(models.Model):
+    """An SBB officer's team (one team per officer). Membership gives no rights: the role does
+    (investigators pick up from their team's queue; the team lead assigns within the team)."""
+
+    team = models.ForeignKey(
+        InvestigationTeam, on_delete=models.CASCADE, related_name="members", verbose_name=_("team")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="investigation_team_membership",
+        verbose_name=_("medewerker"),
+    )
+
+    class Meta:
+        verbose_name = _("lid van onderzoeksteam")
+        verbose_name_plural = _("leden van onderzoeksteams")
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.user}"
+
+
 class Case(models.Model):
+    team = models.ForeignKey(
+        InvestigationTeam,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("onderzoeksteam"),
+    )
     company = models.ForeignKey(
         "companies.Company",
         null=True,
@@ -97,7 +180,10 @@ class Case(models.Model):
         verbose_name = _("onderzoekszaak")
         verbose_name_plural = _("onderzoekszaken")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["assigned_to", "status"])]
+        indexes = [
+            models.Index(fields=["assigned_to", "status"]),
+            models.Index(fields=["team", "assigned_to", "status"], name="case_team_queue"),
+        ]
         permissions = [
             ("investigate_case", _("Mag toegewezen onderzoekszaken behandelen")),
             ("view_team_cases", _("Mag alle onderzoekszaken van het team inzien en toewijzen")),

@@ -27,9 +27,14 @@ def cases_behind(recognition: Any) -> list[Case]:
     return list(Case.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def schools_affected(recognition: Any) -> list[tuple[School, Case]]:
+def schools_affected(recognition: Any, *, also: Case | None = None) -> list[tuple[School, Case]]:
+    """The schools concerned by the cases behind the revocation (and by `also`, the case whose
+    decision an adviser is about to turn into a proposal)."""
     pairs: dict[int, Case] = {}
-    for case in cases_behind(recognition):
+    cases = cases_behind(recognition)
+    if also is not None and all(case.pk != also.pk for case in cases):
+        cases.append(also)
+    for case in cases:
         ids = set(selectors.schools_concerned(case))
         ids |= set(
             HearingRequest.objects.filter(case=case, party=Party.SCHOOL)
@@ -44,8 +49,10 @@ def schools_affected(recognition: Any) -> list[tuple[School, Case]]:
     )
 
 
-def describe_revocation_effects(*, recognition: Any, revocation: Any = None) -> list[str]:
-    affected = schools_affected(recognition)
+def describe_revocation_effects(
+    *, recognition: Any, revocation: Any = None, case: Case | None = None
+) -> list[str]:
+    affected = schools_affected(recognition, also=case)
     if not affected:
         return [
             _(
@@ -88,3 +95,24 @@ def create_school_tasks(*, recognition: Any, acting_user: Any) -> None:
             },
             dedup_key=f"revocation:{recognition.pk}:school:{school.pk}",
         )
+
+
+def revocation_asks(*, user: Any) -> list[Any]:
+    """Register hook: decided cases whose measure is revocation and that wait for an adviser
+    to propose it (only for users who may propose; only the anonymised decision)."""
+    from django.urls import reverse
+
+    from stagekans.register.hooks import RevocationAsk
+
+    if not user.is_authenticated or not user.has_perm("register.propose_revocation"):
+        return []
+    return [
+        RevocationAsk(
+            company=decision.case.company_label,
+            reference=f"{decision.case.number}/B{decision.pk}",
+            asked_on=decision.decided_on,
+            summary=decision.reasons,
+            url=reverse("cases:revocation_ask", kwargs={"decision_pk": decision.pk}),
+        )
+        for decision in selectors.decisions_asking_revocation()
+    ]

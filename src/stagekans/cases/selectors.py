@@ -27,6 +27,9 @@ from stagekans.cases.models import (
     CaseStatusChange,
     HearingRequest,
     HearingResponse,
+    InvestigationTeam,
+    InvestigationTeamMember,
+    InvestigationTeamSector,
     Party,
 )
 from stagekans.cases.workflow import OPEN_STATUSES, CaseStatus
@@ -55,20 +58,75 @@ def reporter_identities(case: Case) -> list[Identity]:
     ]
 
 
+def team_of(user: Any) -> InvestigationTeam | None:
+    """The investigation team the user belongs to (one at most), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = (
+        InvestigationTeamMember.objects.filter(user_id=user.pk).select_related("team").first()
+    )
+    return membership.team if membership is not None else None
+
+
+def route_to_team(company: Any) -> InvestigationTeam | None:
+    """The routing rule: the team covering the company's sector, else the default team, else
+    None (no teams configured). See docs/adr/0900-investigation-teams.md."""
+    sector = getattr(company, "sector", "") or ""
+    if sector:
+        covering = InvestigationTeamSector.objects.filter(sector=sector).select_related("team")
+        match = covering.first()
+        if match is not None:
+            return match.team
+    return InvestigationTeam.objects.filter(is_default=True).first()
+
+
+def _team_scope(user: Any) -> Q:
+    """Cases of the user's team, plus cases without a team (only when no team took them)."""
+    team = team_of(user)
+    if team is None:
+        return Q(team__isnull=True)
+    return Q(team=team) | Q(team__isnull=True)
+
+
+def in_team_scope(user: Any, case: Case) -> bool:
+    if case.team_id is None:
+        return True
+    team = team_of(user)
+    return team is not None and team.pk == case.team_id
+
+
 def cases_visible_to(user: Any) -> QuerySet[Case]:
-    """A team lead sees every case; an investigator the cases assigned to them and, with
-    `cases.pick_up_case`, the team's open cases nobody has picked up yet."""
-    qs = Case.objects.select_related("company", "assigned_to", "school")
+    """Per team: a team lead (`cases.view_team_cases`) sees every case of their team; an
+    investigator the cases assigned to them and, with `cases.pick_up_case`, their team's open
+    cases nobody has picked up yet. A case without a team (no team configured) is in every
+    team's scope; a case once assigned stays visible to its investigator."""
+    qs = Case.objects.select_related("company", "assigned_to", "school", "team")
     if not user.is_authenticated:
         return qs.none()
     if user.has_perm("cases.view_team_cases"):
-        return qs
+        return qs.filter(Q(assigned_to=user) | _team_scope(user))
     if not user.has_perm("cases.investigate_case"):
         return qs.none()
     scope = Q(assigned_to=user)
     if user.has_perm("cases.pick_up_case"):
-        scope |= Q(assigned_to__isnull=True, status__in=OPEN_STATUSES)
+        scope |= Q(assigned_to__isnull=True, status__in=OPEN_STATUSES) & _team_scope(user)
     return qs.filter(scope)
+
+
+def team_investigators(case: Case) -> QuerySet[Any]:
+    """Whom a team lead may assign this case to: active investigators of the case's team (any
+    investigator when the case has no team)."""
+    from django.contrib.auth import get_user_model
+
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__permissions__codename="investigate_case")
+        .distinct()
+        .order_by("last_name", "username")
+    )
+    if case.team_id is not None:
+        users = users.filter(investigation_team_membership__team_id=case.team_id)
+    return users
 
 
 def may_see_unassigned(user: Any) -> bool:
@@ -97,6 +155,11 @@ def work_queue(user: Any, view: str = "assigned", today: dt.date | None = None) 
     response, or an improvement follow-up date reached), 'unassigned' (team leads)."""
     today = today or timezone.localdate()
     visible = cases_visible_to(user).filter(status__in=OPEN_STATUSES)
+    if view == "team":
+        # The team lead's overview: every open case of the team, assigned or not.
+        if not user.has_perm("cases.view_team_cases"):
+            return visible.none()
+        return _with_next_deadline(visible.filter(_team_scope(user))).order_by("created_at", "pk")
     if view == "unassigned":
         if not may_see_unassigned(user):
             return visible.none()
@@ -120,6 +183,8 @@ def queue_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     views = ["assigned", "due", "overdue"]
     if may_see_unassigned(user):
         views.append("unassigned")
+    if user.has_perm("cases.view_team_cases"):
+        views.append("team")
     return {view: work_queue(user, view, today).count() for view in views}
 
 
@@ -195,6 +260,48 @@ def objected_decision(case: Case) -> CaseDecision | None:
 
 def decisions_of(case: Case) -> QuerySet[CaseDecision]:
     return CaseDecision.objects.filter(case=case).select_related("decided_by").order_by("id")
+
+
+def revocation_proposed_for(decision: CaseDecision) -> bool:
+    """A proposal for this decision waits for, or got, the second adviser's approval."""
+    from stagekans.register.models import RevocationState
+
+    return CaseRevocation.objects.filter(
+        decision=decision,
+        revocation__state__in=[RevocationState.PENDING, RevocationState.APPROVED],
+    ).exists()
+
+
+def decisions_asking_revocation() -> QuerySet[CaseDecision]:
+    """Decisions whose measure is revocation and that still wait for an adviser's proposal:
+    the latest decision of a case that stands decided, with no pending or approved proposal,
+    about a company that still holds a valid recognition. Advisers (register.propose_revocation)
+    see these; they never see the reporter, only the anonymised decision."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from stagekans.register import selectors as register_selectors
+    from stagekans.register.models import RevocationState
+
+    latest = (
+        CaseDecision.objects.filter(case=OuterRef("case"))
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    proposed = CaseRevocation.objects.filter(
+        decision=OuterRef("pk"),
+        revocation__state__in=[RevocationState.PENDING, RevocationState.APPROVED],
+    )
+    return (
+        CaseDecision.objects.filter(
+            measure="revocation",
+            case__status=CaseStatus.DECIDED,
+            pk=Subquery(latest),
+            case__company__in=register_selectors.valid_recognitions().values("company"),
+        )
+        .exclude(Exists(proposed))
+        .select_related("case", "case__company")
+        .order_by("created_at", "pk")
+    )
 
 
 def revocations_of(case: Case) -> QuerySet[CaseRevocation]:

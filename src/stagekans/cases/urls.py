@@ -14,6 +14,11 @@ urlpatterns = [
         name="party_letter",
     ),
     path("verzoeken/<int:pk>/bezwaar/", views.party_objection, name="party_objection"),
+    path(
+        "besluiten/<int:decision_pk>/intrekking/",
+        views.revocation_ask,
+        name="revocation_ask",
+    ),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/stap/", views.step, name="step"),
     path("<int:pk>/toewijzen/", views.assign, name="assign"),

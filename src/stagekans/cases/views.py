@@ -33,6 +33,7 @@ from stagekans.cases.forms import (
     ReasonForm,
     ReopenForm,
     ResponseForm,
+    RevocationProposalForm,
     StudentResponseForm,
 )
 from stagekans.cases.letters import decision_letter_pdf
@@ -54,6 +55,7 @@ QUEUE_VIEWS = {
     "due": _("Termijn loopt bijna af"),
     "overdue": _("Termijn verstreken"),
     "unassigned": _("Nog niet toegewezen"),
+    "team": _("Alle zaken van het team"),
 }
 
 
@@ -87,7 +89,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     team_queue = selectors.may_see_unassigned(user)
     view = request.GET.get("weergave", "assigned")
-    if view not in QUEUE_VIEWS or (view == "unassigned" and not team_queue):
+    team_lead = user.has_perm("cases.view_team_cases")
+    if (
+        view not in QUEUE_VIEWS
+        or (view == "unassigned" and not team_queue)
+        or (view == "team" and not team_lead)
+    ):
         view = "assigned"
     today = timezone.localdate()
     page = Paginator(selectors.work_queue(user, view, today), 25).get_page(request.GET.get("page"))
@@ -102,10 +109,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             "views": [
                 (key, label)
                 for key, label in QUEUE_VIEWS.items()
-                if key != "unassigned" or team_queue
+                if (key != "unassigned" or team_queue) and (key != "team" or team_lead)
             ],
             "can_pick_up": team_queue and user.has_perm("cases.investigate_case"),
             "counts": selectors.queue_counts(user, today),
+            "team": selectors.team_of(user),
             "today": today,
             "query_string": f"weergave={view}",
         },
@@ -162,6 +170,7 @@ def _detail(request: HttpRequest, case: Case, status: int = 200, **forms: Any) -
         else [],
         "decisions": selectors.decisions_of(case),
         "revocations": selectors.revocations_of(case),
+        "revocation_asked": selectors.decisions_asking_revocation().filter(case=case).exists(),
         "timeline": selectors.timeline(case),
         "today": timezone.localdate(),
         "pick_up_by": selectors.pick_up_deadline(case) if case.assigned_to_id is None else None,
@@ -176,7 +185,8 @@ def _detail(request: HttpRequest, case: Case, status: int = 200, **forms: Any) -
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "objection_form": forms.get("objection_form") or ObjectionForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
-        "assign_form": forms.get("assign_form") or AssignForm(),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(assignees=selectors.team_investigators(case)),
         "message_form": forms.get("message_form")
         or MessageForm(schools=School.objects.filter(pk__in=concerned).order_by("name")),
         "student_form": forms.get("student_form")
@@ -250,7 +260,7 @@ def pick_up(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, assignees=selectors.team_investigators(case))
     if not form.is_valid():
         return _detail(request, case, status=400, assign_form=form)
     try:
@@ -588,3 +598,66 @@ def party_letter(request: HttpRequest, pk: int, decision_pk: int) -> HttpRespons
     decision = get_object_or_404(selectors.party_decisions(found), pk=decision_pk)
     services.record_case_view(acting_user=request.user, case=found.case, what="decision_letter")
     return _letter(decision)
+
+
+@login_required
+@permission_required("register.propose_revocation", raise_exception=True)
+def revocation_ask(request: HttpRequest, decision_pk: int) -> HttpResponse:
+    """An SBB adviser (the first officer) proposes the revocation a decided case asks for.
+
+    Advisers see only the anonymised decision (never the case file or the reporter); a second,
+    different adviser approves the proposal in the register.
+    """
+    from stagekans.cases.revocation import describe_revocation_effects
+    from stagekans.register import selectors as register_selectors
+    from stagekans.register.hooks import revocation_effects
+
+    decision = get_object_or_404(selectors.decisions_asking_revocation(), pk=decision_pk)
+    case = decision.case
+    form = RevocationProposalForm(request.POST or None, initial={"reason": decision.reasons})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.propose_revocation_for_decision(
+                    acting_user=request.user, decision=decision, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            except (CaseWorkflowError, PermissionDenied) as error:
+                form.add_error(None, _error_text(error))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Het voorstel tot intrekking is vastgelegd. Een tweede, andere adviseur "
+                        "moet het goedkeuren voordat het ingaat."
+                    ),
+                )
+                return redirect("register:revocation_list")
+    recognitions = list(
+        register_selectors.valid_recognitions()
+        .filter(company=case.company)
+        .select_related("qualification")
+        .order_by("qualification__title")
+    )
+    # What the other apps will do (vacancies withdrawn, …), and the schools of this case that
+    # will get a task (the cases' own preview, told about the case not yet linked).
+    effects: list[str] = []
+    for recognition in recognitions:
+        generic = set(describe_revocation_effects(recognition=recognition))
+        effects += [e for e in revocation_effects(recognition=recognition) if e not in generic]
+        effects += describe_revocation_effects(recognition=recognition, case=case)
+    return render(
+        request,
+        "cases/revocation_ask.html",
+        {
+            "decision": decision,
+            "case": case,
+            "recognitions": recognitions,
+            "effects": list(dict.fromkeys(effects)),
+            "form": form,
+        },
+        status=status,
+    )

@@ -42,6 +42,7 @@ DEMO_LOGINS: list[tuple[Role, str, str]] = [
     (Role.SBB_ADVISOR, "adviseur", "Adviseur praktijkleren (SBB)"),
     (Role.SBB_ADVISOR, "adviseur2", "Tweede adviseur (SBB, vier ogen)"),
     (Role.SBB_INVESTIGATOR, "onderzoeker", "Onderzoeker (SBB)"),
+    (Role.SBB_INVESTIGATOR, "onderzoeker2", "Onderzoeker (SBB, ander onderzoeksteam)"),
     (Role.SBB_TEAM_LEAD, "teamleider", "Teamleider onderzoek (SBB)"),
     (Role.MELDPUNT, "meldpunt", "Meldpunt-medewerker"),
     (Role.ANALYST, "analist", "Analist / adviescommissie"),
@@ -183,6 +184,9 @@ class DemoBuilder:
         from stagekans.demo.scenarios import Scenarios
 
         result.scenario_counts = Scenarios(self, schools, students, companies).build()
+        from stagekans.demo.journeys import build_journeys
+
+        result.scenario_counts.update(build_journeys(self, schools, students, companies))
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()

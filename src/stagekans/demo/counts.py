@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def current_counts() -> list[tuple[str, int]]:
-    from stagekans.cases.models import Case
+    from stagekans.cases.models import Case, InvestigationTeam
     from stagekans.companies.models import Company
     from stagekans.education.models import School, Student
     from stagekans.meldpunt.models import Report
@@ -21,6 +21,7 @@ def current_counts() -> list[tuple[str, int]]:
         ("vacatures", Vacancy.objects.count()),
         ("meldingen", Report.objects.count()),
         ("onderzoekszaken", Case.objects.count()),
+        ("onderzoeksteams", InvestigationTeam.objects.count()),
         ("intrekkingen (voorgesteld of besloten)", RevocationRequest.objects.count()),
         ("taken voor scholen", SchoolTask.objects.count()),
         ("uitgaande e-mails", OutboxMessage.objects.count()),

@@ -167,3 +167,37 @@ class Student(models.Model):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class StudentInvitation(models.Model):
+    """An invitation for an enrolled student to create their login (issue 9).
+
+    The mail carries a random token; only its SHA-256 hash is stored. It works once, until
+    `expires_at`, and only while it is the student's latest invitation (a new one replaces it).
+    """
+
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("student")
+    )
+    email = models.EmailField(_("e-mailadres"))
+    token_hash = models.CharField(_("token (hash)"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("geldig tot"))
+    used_at = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("vervangen op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verstuurd door"),
+    )
+
+    class Meta:
+        verbose_name = _("uitnodiging student")
+        verbose_name_plural = _("uitnodigingen studenten")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.student} ({self.email})"

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from stagekans.education.models import Programme, Qualification, School, Student
+from stagekans.education.models import Programme, Qualification, School, Student, StudentInvitation
 
 
 def schools_visible_to(user: Any) -> QuerySet[School]:
@@ -61,3 +61,8 @@ def own_student_profile(user: Any) -> Student | None:
         .filter(user=user)
         .first()
     )
+
+
+def latest_invitation(student: Student) -> StudentInvitation | None:
+    """The student's latest invitation to create a login (for the school's student page)."""
+    return StudentInvitation.objects.filter(student=student).order_by("-created_at", "-id").first()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 RevocationHandler = Callable[..., None]
@@ -80,3 +82,34 @@ def revocation_effects(*, recognition: Any, revocation: Any = None) -> list[str]
     for handler in list(_revocation_previews):
         effects.extend(handler(recognition=recognition, revocation=revocation))
     return effects
+
+
+@dataclass(frozen=True)
+class RevocationAsk:
+    """A decision elsewhere (e.g. an investigation case) that asks SBB's advisers to propose
+    revoking a company's recognitions. An adviser opens `url` and proposes (the first officer);
+    another adviser then approves in the register (the second officer)."""
+
+    company: str
+    reference: str
+    asked_on: dt.date
+    summary: str
+    url: str
+
+
+RevocationAskProvider = Callable[..., list[RevocationAsk]]
+_revocation_ask_providers: list[RevocationAskProvider] = []
+
+
+def on_revocation_asks(provider: RevocationAskProvider) -> RevocationAskProvider:
+    """Register where asks for a revocation come from (called with `user=`)."""
+    if provider not in _revocation_ask_providers:
+        _revocation_ask_providers.append(provider)
+    return provider
+
+
+def revocation_asks(*, user: Any) -> list[RevocationAsk]:
+    asks: list[RevocationAsk] = []
+    for provider in list(_revocation_ask_providers):
+        asks.extend(provider(user=user))
+    return sorted(asks, key=lambda ask: (ask.asked_on, ask.reference))

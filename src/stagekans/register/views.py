@@ -25,7 +25,7 @@ from stagekans.register.forms import (
     RevocationRejectForm,
     RevocationRequestForm,
 )
-from stagekans.register.hooks import revocation_effects
+from stagekans.register.hooks import revocation_asks, revocation_effects
 from stagekans.register.importer import IMPORT_JOB
 from stagekans.register.models import RevocationRequest, RevocationState
 from stagekans.register.workflow import (
@@ -269,9 +269,15 @@ def reassessment_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("register.approve_revocation", raise_exception=True)
 def revocation_list(request: HttpRequest) -> HttpResponse:
-    """Proposals waiting for a second officer."""
+    """Decisions asking for a revocation (a first adviser proposes) and proposals waiting for a
+    second adviser."""
     page = Paginator(selectors.pending_revocations(), 25).get_page(request.GET.get("page"))
-    return render(request, "register/revocation_list.html", {"page_obj": page, "query_string": ""})
+    asks = revocation_asks(user=request.user)
+    return render(
+        request,
+        "register/revocation_list.html",
+        {"page_obj": page, "asks": asks, "query_string": ""},
+    )
 
 
 @login_required

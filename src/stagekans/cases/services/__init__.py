@@ -21,7 +21,7 @@ from stagekans.cases.services._base import (
     REMIND_WORKING_DAYS_BEFORE,
     SharedIdentity,
 )
-from stagekans.cases.services.decisions import decide
+from stagekans.cases.services.decisions import decide, propose_revocation_for_decision
 from stagekans.cases.services.hearings import (
     extend_hearing_deadline,
     request_hearing,
@@ -45,6 +45,7 @@ from stagekans.cases.services.opening import (
     select_school,
     start_investigation,
 )
+from stagekans.cases.services.teams import create_team, route_unrouted_cases, set_team_member
 
 __all__ = [
     "HEARING_WORKING_DAYS",
@@ -55,6 +56,7 @@ __all__ = [
     "SharedIdentity",
     "assign_case",
     "close_case",
+    "create_team",
     "decide",
     "extend_hearing_deadline",
     "file_objection_by_company",
@@ -62,14 +64,17 @@ __all__ = [
     "open_case",
     "open_case_from_reports",
     "pick_up_case",
+    "propose_revocation_for_decision",
     "record_case_view",
     "register_objection",
     "reopen_assessment",
     "request_hearing",
     "respond_to_hearing",
+    "route_unrouted_cases",
     "select_school",
     "send_hearing_reminders",
     "send_message",
+    "set_team_member",
     "start_assessment",
     "start_investigation",
 ]

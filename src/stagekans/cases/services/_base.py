@@ -116,7 +116,9 @@ def _require_investigator(user: Any, case: Case) -> None:
     """The assigned investigator, or a team lead, may work on a case."""
     if not _is_user(user) or not user.has_perm("cases.investigate_case"):
         raise PermissionDenied(_("U mag geen onderzoekszaken behandelen."))
-    if case.assigned_to_id != user.pk and not user.has_perm("cases.view_team_cases"):
+    if case.assigned_to_id == user.pk:
+        return
+    if not user.has_perm("cases.view_team_cases") or not selectors.in_team_scope(user, case):
         raise PermissionDenied(_("Deze zaak is niet aan u toegewezen."))
 
 

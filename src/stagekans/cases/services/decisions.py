@@ -93,7 +93,9 @@ def decide(
     Refused until the company and the school have been heard (responded, or their deadline
     passed after a formal request). After an objection, a different officer decides. A
     revocation measure starts the register's four-eyes revocation for every valid recognition
-    of the company; it takes effect only when a second SBB officer approves it in the register.
+    of the company: it does not propose the revocation itself but asks SBB's advisers to. An
+    adviser proposes it (propose_revocation_for_decision, the first officer) and a second,
+    different adviser approves it in the register (the second officer).
     """
     case = _lock(case)
     _require_investigator(acting_user, case)
@@ -148,9 +150,8 @@ def decide(
         acting_user=acting_user,
         reason=str(outcome.label),
     )
-    revocations: list[int] = []
     if measure == Measure.REVOCATION:
-        revocations = _request_revocations(acting_user=acting_user, case=case, decision=decision)
+        _require_revocable(case)
     _mail_each(
         _company_emails(case),
         subject=_("Besluit in zaak %(number)s") % {"number": case.number},
@@ -180,7 +181,7 @@ def decide(
             "measure": measure.value,
             "follow_up_on": follow_up_on.isoformat() if follow_up_on else None,
             "after_objection": objected.pk if objected is not None else None,
-            "revocations": revocations,
+            "revocation_asked": measure == Measure.REVOCATION,
         },
     )
     return decision
@@ -213,9 +214,9 @@ def _school_decision_task(
     )
 
 
-def _request_revocations(*, acting_user: Any, case: Case, decision: CaseDecision) -> list[int]:
+def _require_revocable(case: Case) -> list[Any]:
+    """The company's valid recognitions, or the Dutch reason a revocation cannot be asked."""
     from stagekans.register import selectors as register_selectors
-    from stagekans.register import services as register_services
 
     if case.company is None:
         raise ValidationError({"measure": _("Maatregel: dit bedrijf staat niet in het register.")})
@@ -226,12 +227,48 @@ def _request_revocations(*, acting_user: Any, case: Case, decision: CaseDecision
         raise ValidationError(
             {"measure": _("Maatregel: het bedrijf heeft geen geldende erkenning om in te trekken.")}
         )
+    return recognitions
+
+
+@transaction.atomic
+def propose_revocation_for_decision(
+    *, acting_user: Any, decision: CaseDecision, reason: str
+) -> list[int]:
+    """The first SBB adviser proposes the revocation a decision asked for.
+
+    One four-eyes revocation request per valid recognition of the company, through the
+    register's service (which demands `register.propose_revocation`); each is linked to the
+    decision so the schools of the case get their tasks when a second, different adviser
+    approves it. Only the case's latest decision counts, only while the case stands decided
+    (not under objection), and only once (unless the earlier proposal was turned down).
+    """
+    from stagekans.register import services as register_services
+
+    if acting_user is None or not acting_user.has_perm("register.propose_revocation"):
+        raise PermissionDenied(_("U mag geen intrekking van een erkenning voorstellen."))
+    case = _lock(decision.case)
+    decision = CaseDecision.objects.get(pk=decision.pk)
+    if decision.measure != Measure.REVOCATION:
+        raise ValidationError(_("Dit besluit vraagt niet om intrekking van de erkenning."))
+    latest = case.decisions.order_by("-created_at", "-id").first()
+    if case.status != CaseStatus.DECIDED or latest is None or latest.pk != decision.pk:
+        raise ValidationError(
+            _(
+                "Dit besluit geldt niet (meer) als laatste besluit van een besloten zaak "
+                "(bijvoorbeeld omdat er bezwaar loopt); er kan geen intrekking op volgen."
+            )
+        )
+    if selectors.revocation_proposed_for(decision):
+        raise ValidationError(_("Voor dit besluit is de intrekking al voorgesteld."))
+    reason = _text(reason, "reason", _("Redenen"), min_length=20)
+    # The reasons go to the company in the revocation mail: never the reporter's identity.
+    _refuse_reporter_identity(case, reason, "reason", _("Redenen"))
     ids = []
-    for recognition in recognitions:
+    for recognition in _require_revocable(case):
         revocation = register_services.request_revocation(
             acting_user=acting_user,
             recognition=recognition,
-            reason=decision.reasons,
+            reason=reason,
             decision_reference=f"{case.number}/B{decision.pk}",
         )
         CaseRevocation.objects.create(decision=decision, revocation=revocation)

@@ -82,7 +82,9 @@ def open_case_from_reports(
     for identity in shared_identities:
         if identity.report_reference not in references:
             raise ValidationError(_("Een gedeelde identiteit hoort niet bij deze meldingen."))
+    team = selectors.route_to_team(company)
     case = Case.objects.create(
+        team=team,
         company=company,
         company_name="" if company is not None else company_name,
         summary=summary,
@@ -109,9 +111,31 @@ def open_case_from_reports(
         details={
             "reports": sorted(r.reference for r in reports),
             "identity_shared": bool(shared_identities),
+            "team": team.pk if team is not None else None,
         },
     )
+    _record_routing(case, acting_user)
     return case
+
+
+def _record_routing(case: Case, acting_user: Any) -> None:
+    """The routing decision in its own audit row: which team's queue the case landed in, and
+    by which rule (sector covered by a team, or the default team)."""
+    if case.team is None:
+        return
+    company = case.company
+    sector = getattr(company, "sector", "") or ""
+    by_sector = bool(sector) and case.team.sectors.filter(sector=sector).exists()
+    record(
+        actor=acting_user,
+        event=AuditEvent.CASE_ROUTED,
+        obj=case,
+        details={
+            "team": case.team.pk,
+            "rule": "sector" if by_sector else "default",
+            "sector": sector,
+        },
+    )
 
 
 @transaction.atomic
@@ -134,20 +158,31 @@ def open_case(
             {"kvk_number": _("KvK-nummer: kies een leerbedrijf uit het register.")}
         )
     summary = _text(summary, "summary", _("Samenvatting"), min_length=20)
+    officer = source == CaseSource.OFFICER
+    # An officer's own case stays in the officer's team; a signal is routed like a report.
+    team = (selectors.team_of(acting_user) if officer else None) or selectors.route_to_team(company)
     case = Case.objects.create(
+        team=team,
         company=company,
         summary=summary,
         source=source,
         created_by=acting_user if _is_user(acting_user) else None,
-        assigned_to=acting_user if source == CaseSource.OFFICER else None,
+        assigned_to=acting_user if officer else None,
     )
     _initial_history(case, acting_user)
     record(
         actor=acting_user,
         event=AuditEvent.CASE_OPENED,
         obj=case,
-        details={"source": source.value, "company": company.pk, "signal": signal_reference},
+        details={
+            "source": source.value,
+            "company": company.pk,
+            "signal": signal_reference,
+            "team": team.pk if team is not None else None,
+        },
     )
+    if not officer:
+        _record_routing(case, acting_user)
     return case
 
 
@@ -162,6 +197,15 @@ def assign_case(*, acting_user: Any, case: Case, assignee: Any, reason: str = ""
     if not _is_user(assignee) or not assignee.has_perm("cases.investigate_case"):
         raise ValidationError({"assignee": _("Onderzoeker: kies een onderzoeker van SBB.")})
     case = _lock(case)
+    if not selectors.in_team_scope(acting_user, case):
+        raise PermissionDenied(_("Deze zaak hoort bij een ander onderzoeksteam."))
+    if not selectors.team_investigators(case).filter(pk=assignee.pk).exists():
+        raise ValidationError(
+            {
+                "assignee": _("Onderzoeker: kies een onderzoeker van team %(team)s.")
+                % {"team": case.team}
+            }
+        )
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("Een afgesloten zaak wordt niet meer toegewezen."))
     previous = case.assigned_to_id
@@ -171,7 +215,12 @@ def assign_case(*, acting_user: Any, case: Case, assignee: Any, reason: str = ""
         actor=acting_user,
         event=AuditEvent.CASE_ASSIGNED,
         obj=case,
-        details={"from": previous, "to": assignee.pk, "reason": (reason or "").strip()},
+        details={
+            "from": previous,
+            "to": assignee.pk,
+            "team": case.team_id,
+            "reason": (reason or "").strip(),
+        },
     )
     if assignee.email and previous != assignee.pk:
         enqueue_mail(
@@ -204,6 +253,11 @@ def pick_up_case(*, acting_user: Any, case: Case) -> Case:
     ):
         raise PermissionDenied(_("U mag geen zaken uit de teamwachtrij oppakken."))
     case = _lock(case)
+    if not selectors.in_team_scope(acting_user, case):
+        raise PermissionDenied(
+            _("Deze zaak staat in de wachtrij van team %(team)s, niet van uw team.")
+            % {"team": case.team}
+        )
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("Een afgesloten zaak wordt niet meer opgepakt."))
     holder = case.assigned_to
@@ -220,7 +274,7 @@ def pick_up_case(*, acting_user: Any, case: Case) -> Case:
         actor=acting_user,
         event=AuditEvent.CASE_PICKED_UP,
         obj=case,
-        details={"to": acting_user.pk},
+        details={"to": acting_user.pk, "team": case.team_id},
     )
     return case
 

@@ -20,7 +20,7 @@ def _fresh_cache():
 
 class World:
     """A recognised company with a trainer and a published vacancy, a school with staff, two
-    investigators and an SBB advisor (the second officer for revocations)."""
+    investigators and two SBB advisers (the first proposes a revocation, the second approves)."""
 
     def __init__(self) -> None:
         self.vacancy = f.VacancyFactory(publish=True)
@@ -31,6 +31,7 @@ class World:
         self.investigator = f.UserFactory(role=Role.SBB_INVESTIGATOR, username="onderzoeker1")
         self.other_investigator = f.UserFactory(role=Role.SBB_INVESTIGATOR, username="onderzoeker2")
         self.advisor = f.UserFactory(role=Role.SBB_ADVISOR, username="adviseur1")
+        self.proposing_advisor = f.UserFactory(role=Role.SBB_ADVISOR, username="adviseur2")
 
     def case(self) -> Case:
         return f.investigation_case(company=self.company, investigator=self.investigator)

@@ -16,13 +16,17 @@ from stagekans.worklist.models import SchoolTask, SchoolTaskKind
 
 
 def _revocation_decided(world) -> RevocationRequest:
+    """Decided with the measure revocation; the first adviser proposed it."""
     case = world.responded()
-    services.decide(
+    decision = services.decide(
         acting_user=world.investigator,
         case=case,
         outcome=DecisionOutcome.ESTABLISHED,
         reasons="Meerdere kandidaten met een migratieachtergrond werden zonder gesprek afgewezen.",
         measure=Measure.REVOCATION,
+    )
+    services.propose_revocation_for_decision(
+        acting_user=world.proposing_advisor, decision=decision, reason=decision.reasons
     )
     return RevocationRequest.objects.get()
 

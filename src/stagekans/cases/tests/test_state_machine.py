@@ -48,6 +48,7 @@ class People:
         self.investigator = f.UserFactory(role=Role.SBB_INVESTIGATOR)
         self.other = f.UserFactory(role=Role.SBB_INVESTIGATOR)
         self.advisor = f.UserFactory(role=Role.SBB_ADVISOR)
+        self.proposer = f.UserFactory(role=Role.SBB_ADVISOR)
         self.meldpunt = f.UserFactory(role=Role.MELDPUNT)
         lead = f.UserFactory(role=Role.SBB_INVESTIGATOR)
         lead.user_permissions.add(Permission.objects.get(codename="view_team_cases"))
@@ -175,6 +176,23 @@ class CaseMachine(RuleBasedStateMachine):
         )
         if decided:
             self.heard_at_decisions += [(str(p), ok) for p, ok in settled.items()]
+
+    @rule(who=st.sampled_from(["advisor", "investigator"]))
+    def propose(self, who: str) -> None:
+        """Adviser 1 proposes the revocation a decision asked for (the investigator may not)."""
+        decision = CaseDecision.objects.filter(case=self.case).order_by("-id").first()
+        if decision is None:
+            return
+        user = self.people.proposer if who == "advisor" else self.people.investigator
+        try:
+            services.propose_revocation_for_decision(
+                acting_user=user, decision=decision, reason=decision.reasons
+            )
+        except REFUSED:
+            pass
+        else:
+            assert who == "advisor"
+            assert decision.measure == Measure.REVOCATION
 
     @rule(second=st.booleans())
     def approve(self, second: bool) -> None:

@@ -32,7 +32,7 @@ from stagekans.cases.workflow import (
 from stagekans.core.workdays import add_working_days, is_working_day
 from stagekans.notifications.models import OutboxMessage
 from stagekans.register.models import RevocationRequest, RevocationState
-from stagekans.register.services import approve_revocation
+from stagekans.register.services import approve_revocation, reject_revocation
 from stagekans.register.workflow import RecognitionStatus
 from stagekans.stagemarkt.selectors import public_vacancies
 from stagekans.testing.history import backdate
@@ -276,6 +276,7 @@ def test_revocation_only_after_established(world):
 
 
 def test_established_revocation_goes_through_the_registers_four_eyes(world):
+    """The decision asks; adviser 1 proposes; adviser 2 (not adviser 1) approves."""
     case = world.responded()
     decision = services.decide(
         acting_user=world.investigator,
@@ -284,22 +285,105 @@ def test_established_revocation_goes_through_the_registers_four_eyes(world):
         reasons="Meerdere kandidaten met een migratieachtergrond werden zonder gesprek afgewezen.",
         measure=Measure.REVOCATION,
     )
+    # The decision asks the advisers; it proposes nothing itself.
+    assert not RevocationRequest.objects.exists()
+    assert list(selectors.decisions_asking_revocation()) == [decision]
+    # The investigator may not propose it.
+    with pytest.raises(PermissionDenied):
+        services.propose_revocation_for_decision(
+            acting_user=world.investigator, decision=decision, reason=decision.reasons
+        )
+    services.propose_revocation_for_decision(
+        acting_user=world.proposing_advisor, decision=decision, reason=decision.reasons
+    )
     revocation = RevocationRequest.objects.get()
     assert revocation.state == RevocationState.PENDING
-    assert revocation.requested_by == world.investigator
+    assert revocation.requested_by == world.proposing_advisor
     assert revocation.decision_reference == f"{case.number}/B{decision.pk}"
     assert [link.revocation for link in selectors.revocations_of(case)] == [revocation]
+    assert not selectors.decisions_asking_revocation().exists()
+    assert AuditLog.objects.filter(
+        event_type=AuditEvent.CASE_REVOCATION_REQUESTED,
+        actor=world.proposing_advisor,
+        object_id=str(case.pk),
+    ).exists()
+    # Proposed once only.
+    with pytest.raises(ValidationError):
+        services.propose_revocation_for_decision(
+            acting_user=world.advisor, decision=decision, reason=decision.reasons
+        )
     assert public_vacancies().filter(company=world.company).exists()
-    # Nothing is revoked yet; the same officer cannot approve.
+    # Nothing is revoked yet; the proposing adviser and the investigator cannot approve.
     recognition = revocation.recognition
     recognition.refresh_from_db()
     assert recognition.status == RecognitionStatus.RECOGNISED
-    with pytest.raises(PermissionDenied):
-        approve_revocation(acting_user=world.investigator, revocation=revocation)
+    for officer in (world.proposing_advisor, world.investigator):
+        with pytest.raises(PermissionDenied):
+            approve_revocation(acting_user=officer, revocation=revocation)
     approve_revocation(acting_user=world.advisor, revocation=revocation)
     recognition.refresh_from_db()
     assert recognition.status == RecognitionStatus.REVOKED
     assert not public_vacancies().filter(company=world.company).exists()
+
+
+def test_a_rejected_proposal_lets_an_adviser_propose_again(world):
+    case = world.responded()
+    decision = services.decide(
+        acting_user=world.investigator,
+        case=case,
+        outcome=DecisionOutcome.ESTABLISHED,
+        reasons="Meerdere kandidaten met een migratieachtergrond werden zonder gesprek afgewezen.",
+        measure=Measure.REVOCATION,
+    )
+    services.propose_revocation_for_decision(
+        acting_user=world.proposing_advisor, decision=decision, reason=decision.reasons
+    )
+    reject_revocation(
+        acting_user=world.advisor,
+        revocation=RevocationRequest.objects.get(),
+        reason="Eerst het gesprek met het bedrijf afwachten.",
+    )
+    assert list(selectors.decisions_asking_revocation()) == [decision]
+
+
+def test_revocation_proposal_refuses_short_reasons(world):
+    case = world.responded()
+    decision = services.decide(
+        acting_user=world.investigator,
+        case=case,
+        outcome=DecisionOutcome.ESTABLISHED,
+        reasons="Meerdere kandidaten met een migratieachtergrond werden zonder gesprek afgewezen.",
+        measure=Measure.REVOCATION,
+    )
+    with pytest.raises(ValidationError) as error:
+        services.propose_revocation_for_decision(
+            acting_user=world.proposing_advisor, decision=decision, reason="Te kort."
+        )
+    assert "ten minste 20 tekens" in str(error.value)
+    assert not RevocationRequest.objects.exists()
+
+
+def test_no_proposal_while_an_objection_runs(world):
+    case = world.responded()
+    decision = services.decide(
+        acting_user=world.investigator,
+        case=case,
+        outcome=DecisionOutcome.ESTABLISHED,
+        reasons="Meerdere kandidaten met een migratieachtergrond werden zonder gesprek afgewezen.",
+        measure=Measure.REVOCATION,
+    )
+    services.register_objection(
+        acting_user=world.investigator,
+        case=case,
+        received_on=timezone.localdate(),
+        grounds="Het bedrijf is het niet eens met het besluit.",
+    )
+    assert not selectors.decisions_asking_revocation().exists()
+    with pytest.raises(ValidationError):
+        services.propose_revocation_for_decision(
+            acting_user=world.proposing_advisor, decision=decision, reason=decision.reasons
+        )
+    assert not RevocationRequest.objects.exists()
 
 
 def test_improvement_agreement_needs_terms_and_future_follow_up(world):

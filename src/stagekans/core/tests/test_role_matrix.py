@@ -49,7 +49,7 @@ MATRIX: dict[str, list[int]] = {
     "own_recognition": [302, 403, 200, 200, 200, 200, 403, 403, 200],
     "other_recognition": [302, 403, 200, 404, 200, 200, 403, 403, 200],
     "pending_recognition": [302, 403, 404, 404, 200, 200, 403, 403, 200],
-    # investigators may only propose a revocation (register.propose_revocation), not grant
+    # only SBB advisers grant recognitions (and propose or approve revocations)
     "recognition_request": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "reassessment_list": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "revocation_list": [302, 403, 403, 403, 200, 403, 403, 403, 403],

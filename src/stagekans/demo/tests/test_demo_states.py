@@ -12,14 +12,16 @@ from django.utils import timezone
 from stagekans.accounts.models import User
 from stagekans.accounts.roles import ROLES, Role
 from stagekans.cases.letters import decision_letter_pdf
-from stagekans.cases.models import Case, CaseDecision, HearingRequest
+from stagekans.cases.models import Case, CaseDecision, HearingRequest, InvestigationTeam
 from stagekans.cases.workflow import CaseStatus
 from stagekans.companies.models import Company
 from stagekans.core.workdays import add_working_days
 from stagekans.demo.counts import current_counts
+from stagekans.education.models import StudentInvitation
 from stagekans.meldpunt.models import Report
 from stagekans.meldpunt.selectors import published_statistics
 from stagekans.meldpunt.workflow import ReportStatus
+from stagekans.notifications.models import OutboxMessage
 from stagekans.register.models import RevocationRequest
 from stagekans.worklist.models import SchoolTask
 
@@ -70,6 +72,24 @@ def test_demo_shows_every_state(demo):
     assert pending.requested_by.username == "adviseur"
     assert RevocationRequest.objects.filter(state="approved").exists()
     assert SchoolTask.objects.filter(school__staff__user__username="stagecoordinator").exists()
+    # Two investigation teams, each with a queue of its own; the demo onderzoeker's queue
+    # holds the forwarded report, onderzoeker2's (the other team) a signal.
+    from stagekans.cases import selectors as case_selectors
+
+    assert InvestigationTeam.objects.count() == 2
+    assert not Case.objects.exclude(status=CaseStatus.CLOSED).filter(team__isnull=True).exists()
+    mine = case_selectors.work_queue(User.objects.get(username="onderzoeker"), "unassigned")
+    theirs = case_selectors.work_queue(User.objects.get(username="onderzoeker2"), "unassigned")
+    assert mine.exists() and theirs.exists()
+    assert not set(mine.values_list("pk", flat=True)) & set(theirs.values_list("pk", flat=True))
+    assert case_selectors.team_of(User.objects.get(username="teamleider")) == (
+        case_selectors.team_of(User.objects.get(username="onderzoeker"))
+    )
+    # A decision asks for revocation: a first adviser has yet to propose it.
+    assert case_selectors.decisions_asking_revocation().exists()
+    # An enrolled student's invitation waits in the outbox.
+    assert StudentInvitation.objects.filter(used_at__isnull=True).exists()
+    assert OutboxMessage.objects.filter(subject="Je uitnodiging voor Stagekans").exists()
     # Companies say how to apply.
     assert Company.objects.exclude(how_to_apply="").filter(publish_contact_email=True).exists()
     # The printed counts are the real ones.

@@ -50,7 +50,11 @@ def test_forward_without_consent_shares_no_identity(meldpunt):
         for secret in ("Samira", "El Amrani", "samira@example.nl", "0612345678"):
             assert secret not in value
     audit = AuditLog.objects.get(event_type=AuditEvent.CASE_OPENED)
-    assert audit.details == {"reports": [report.reference], "identity_shared": False}
+    assert audit.details == {
+        "reports": [report.reference],
+        "identity_shared": False,
+        "team": None,
+    }
 
 
 def test_forward_without_consent_refuses_a_summary_with_the_name(meldpunt):
