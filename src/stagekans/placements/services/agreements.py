@@ -134,7 +134,7 @@ def draft_agreement(
     _validate_terms(terms)
     with transaction.atomic():
         placement = (
-            Placement.objects.select_for_update()
+            Placement.objects.select_for_update(of=("self",))
             .select_related("company", "qualification", "student")
             .get(pk=placement.pk)
         )
@@ -191,7 +191,7 @@ def change_draft(
     _validate_terms(terms)
     with transaction.atomic():
         agreement = (
-            Agreement.objects.select_for_update()
+            Agreement.objects.select_for_update(of=("self",))
             .select_related("placement__company", "placement__qualification")
             .get(pk=agreement.pk)
         )
@@ -225,7 +225,7 @@ def send_for_signing(*, acting_user: Any, agreement: Agreement) -> Agreement:
     """Freeze a draft and ask the parties to sign it (mail via the outbox)."""
     with transaction.atomic():
         agreement = (
-            Agreement.objects.select_for_update()
+            Agreement.objects.select_for_update(of=("self",))
             .select_related(
                 "placement__company",
                 "placement__qualification",
@@ -307,7 +307,7 @@ def sign_agreement(*, acting_user: Any, agreement: Agreement) -> Agreement:
     activated when this was the last required signature."""
     with transaction.atomic():
         agreement = (
-            Agreement.objects.select_for_update()
+            Agreement.objects.select_for_update(of=("self",))
             .select_related("placement__student", "placement__company", "placement__qualification")
             .get(pk=agreement.pk)
         )
@@ -330,7 +330,7 @@ def record_guardian_signature(
         raise ValidationError({"signed_on": _("De datum van de handtekening ligt in de toekomst.")})
     with transaction.atomic():
         agreement = (
-            Agreement.objects.select_for_update()
+            Agreement.objects.select_for_update(of=("self",))
             .select_related("placement__student", "placement__company", "placement__qualification")
             .get(pk=agreement.pk)
         )

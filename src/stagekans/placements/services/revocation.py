@@ -57,7 +57,7 @@ def flag_placements_for_revocation(*, recognition: Any, acting_user: Any) -> Non
     placements = list(
         placements_hit_by(recognition)
         .filter(recognition_revoked_at__isnull=True)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("student__user", "school", "company", "qualification")
     )
     for placement in placements:

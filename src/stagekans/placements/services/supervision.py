@@ -129,7 +129,9 @@ def log_contact(
         raise ValidationError(errors)
     with transaction.atomic():
         placement = (
-            Placement.objects.select_for_update().select_related("school").get(pk=placement.pk)
+            Placement.objects.select_for_update(of=("self",))
+            .select_related("school")
+            .get(pk=placement.pk)
         )
         if placement.status not in RUNNING:
             raise ValidationError(_("Deze stage loopt niet meer."))
@@ -180,7 +182,7 @@ def request_contact(*, acting_user: Any, placement: Placement, message: str) -> 
         raise ValidationError({"message": _("Schrijf kort waarover u contact wilt.")})
     with transaction.atomic():
         placement = (
-            Placement.objects.select_for_update()
+            Placement.objects.select_for_update(of=("self",))
             .select_related("supervisor__user", "student")
             .get(pk=placement.pk)
         )
