@@ -188,5 +188,5 @@ def agreement_pdf(agreement: Agreement) -> bytes:
             styles["Italic"],
         )
     )
-    doc.build(story)  # type: ignore[arg-type]
+    doc.build(story)
     return buffer.getvalue()

@@ -35,17 +35,17 @@ def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
     )
 
 
-class _Staff(forms.ModelChoiceField):  # type: ignore[type-arg]
+class _Staff(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.user.get_full_name() or obj.user.username
 
 
-class _Trainer(forms.ModelChoiceField):  # type: ignore[type-arg]
+class _Trainer(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.user.get_full_name() or obj.user.username
 
 
-class _Location(forms.ModelChoiceField):  # type: ignore[type-arg]
+class _Location(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         name = obj.name or obj.company.name
         return f"{name}, {obj.street} {obj.house_number}, {obj.place}"

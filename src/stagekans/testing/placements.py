@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -59,11 +59,14 @@ def world(
     school: School | None = None,
     place: str = "Utrecht",
 ) -> World:
-    school = school or f.SchoolFactory(place=place)
+    school = school or cast(School, f.SchoolFactory(place=place))
     programme = f.ProgrammeFactory(school=school)
-    student = f.StudentFactory(programme=programme, school=school, date_of_birth=date_of_birth)
+    student = cast(
+        Student,
+        f.StudentFactory(programme=programme, school=school, date_of_birth=date_of_birth),
+    )
     student_user = f.student_user(student)
-    location = f.LocationFactory()
+    location = cast(Location, f.LocationFactory())
     f.RecognitionFactory(
         company=location.company,
         qualification=programme.qualification,

@@ -25,6 +25,11 @@ def _mails(**filters) -> int:
     return OutboxMessage.objects.filter(**filters).count()
 
 
+def _due(w: tp.World) -> dt.date:
+    assert w.placement.next_contact_due is not None
+    return w.placement.next_contact_due
+
+
 def _running(n: int = 1, **kwargs) -> list[tp.World]:
     worlds = [tp.world(**kwargs) for _ in range(n)]
     for w in worlds:
@@ -76,7 +81,7 @@ def test_alert_once_then_escalate_once_per_overdue_period() -> None:
 
 def test_a_crash_between_claim_and_mail_loses_nothing(monkeypatch) -> None:
     (w,) = _running()
-    due = w.placement.next_contact_due
+    due = _due(w)
     OutboxMessage.objects.all().delete()
 
     def crash(*args, **kwargs):
@@ -106,7 +111,7 @@ def test_one_digest_per_begeleider_and_constant_queries_per_chunk() -> None:
     worlds = _running(3, school=school)
     staff = worlds[0].staff
     Placement.objects.update(supervisor=staff)
-    today = max(w.placement.next_contact_due for w in worlds) + dt.timedelta(days=1)
+    today = max(_due(w) for w in worlds) + dt.timedelta(days=1)
     OutboxMessage.objects.all().delete()
     with CaptureQueriesContext(connection) as few:
         run = overdue.alert_overdue_contacts(today=today)
@@ -117,7 +122,7 @@ def test_one_digest_per_begeleider_and_constant_queries_per_chunk() -> None:
 
     more = _running(6, school=school)
     Placement.objects.update(supervisor=staff)
-    later = max(w.placement.next_contact_due for w in more) + dt.timedelta(days=1)
+    later = max(_due(w) for w in more) + dt.timedelta(days=1)
     with CaptureQueriesContext(connection) as many:
         run = overdue.alert_overdue_contacts(today=later)
     assert run.alerted == 6

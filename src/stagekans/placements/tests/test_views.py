@@ -215,7 +215,12 @@ def test_overviews_show_overdue_first_csv_and_constant_queries(
     client = Client()
     client.force_login(worlds[0].staff_user)
     few: list[str] = []
-    with connection.execute_wrapper(lambda execute, sql, *a: few.append(sql) or execute(sql, *a)):
+
+    def count(execute, sql, *args):
+        few.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
         page = client.get("/stages/mijn-stagiairs/").content.decode()
     assert len(few) <= 20
     assert page.index(worlds[0].student.family_name) < page.index(worlds[1].student.family_name)
