@@ -26,22 +26,23 @@ ROLES = [
     "other_trainer",
     "advisor",
     "investigator",
+    "meldpunt",
     "analyst",
     "admin",
 ]
 
 # page → expected status per role, in the order of ROLES.
 MATRIX: dict[str, list[int]] = {
-    #               anon stu ost sta ost tra otr adv inv ana adm
-    "list": [302, 200, 200, 200, 200, 200, 200, 403, 403, 403, 403],
-    "place": [302, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403],
-    "my_students": [302, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403],
-    "compliance": [302, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403],
-    "compliance_csv": [302, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403],
-    "detail": [302, 200, 404, 200, 404, 200, 404, 403, 403, 403, 403],
-    "draft": [302, 403, 404, 200, 404, 403, 404, 403, 403, 403, 403],
-    "pdf": [302, 200, 404, 200, 404, 200, 404, 403, 403, 403, 403],
-    "evaluate": [302, 200, 404, 200, 404, 200, 404, 403, 403, 403, 403],
+    #               anon stu ost sta ost tra otr adv inv mel ana adm
+    "list": [302, 200, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403],
+    "place": [302, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+    "my_students": [302, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+    "compliance": [302, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+    "compliance_csv": [302, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+    "detail": [302, 200, 404, 200, 404, 200, 404, 403, 403, 403, 403, 403],
+    "draft": [302, 403, 404, 200, 404, 403, 404, 403, 403, 403, 403, 403],
+    "pdf": [302, 200, 404, 200, 404, 200, 404, 403, 403, 403, 403, 403],
+    "evaluate": [302, 200, 404, 200, 404, 200, 404, 403, 403, 403, 403, 403],
 }
 
 
@@ -60,6 +61,7 @@ def matrix_world(db):
         "other_trainer": other.trainer_user,
         "advisor": f.UserFactory(role=Role.SBB_ADVISOR),
         "investigator": f.UserFactory(role=Role.SBB_INVESTIGATOR),
+        "meldpunt": f.UserFactory(role=Role.MELDPUNT),
         "analyst": f.UserFactory(role=Role.ANALYST),
         "admin": f.UserFactory(role=Role.ADMIN),
     }
