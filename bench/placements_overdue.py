@@ -6,7 +6,7 @@ One command (database seeded with `seed_national`, which loads 250k placements):
     DATABASE_URL=postgres://… .venv/bin/python bench/placements_overdue.py [--repeat 3]
 
 Each run starts from "nobody alerted yet" (the claim columns are cleared first), runs the job
-exactly as the Celery beat task does (`alert_overdue_contacts`, chunks of 5,000, set-based
+exactly as the Celery beat task does (`alert_overdue_contacts`, chunks of 20,000, set-based
 claims, digest mails into the outbox, audit rows) and a second time (which must claim nothing),
 then rolls everything back so runs are comparable and the database is unchanged. Inside the
 bench's outer transaction each chunk is a savepoint instead of a commit.

@@ -5,10 +5,11 @@ An overdue period is identified by the due date it is about (`Placement.next_con
 logging a contact moves the due date and so starts a new period. The job claims placements
 set-based with one conditional `UPDATE … SET overdue_alerted_for = next_contact_due WHERE
 overdue_alerted_for IS DISTINCT FROM next_contact_due … RETURNING` per chunk, and writes the
-mails to the outbox (one digest per begeleider or school per chunk, never one per placement)
+mails to the outbox (one digest per begeleider or school per chunk, never one per placement; claims are taken
+in begeleider order)
 and the audit rows in the SAME transaction as the claim. So a second run finds nothing to claim
 (no storms), and a crash between claim and mail rolls the claim back with the mail (none lost:
-the next run claims again). Chunks use `FOR UPDATE SKIP LOCKED` on PostgreSQL, so two workers
+the next run claims again). Chunks (20,000) use `FOR UPDATE SKIP LOCKED` on PostgreSQL, so two workers
 never claim the same rows.
 """
 
@@ -31,7 +32,8 @@ from stagekans.placements.models import Placement
 from stagekans.placements.workflow import PlacementStatus
 
 ESCALATE_AFTER = dt.timedelta(days=14)
-CHUNK = 5000
+# Claims come in supervisor order, so a begeleider's overdue students share one digest mail.
+CHUNK = 20_000
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def _claim(*, column: str, before: dt.date, limit: int) -> list[Claimed]:
             SELECT id FROM {table}
             WHERE status = %s AND next_contact_due < %s
               AND ({column} IS NULL OR {column} <> next_contact_due)
-            ORDER BY id LIMIT %s{lock}
+            ORDER BY supervisor_id, id LIMIT %s{lock}
         )
         RETURNING id, school_id, supervisor_id, student_id, next_contact_due
     """  # noqa: S608 - table and column names are ours, values are parameters
