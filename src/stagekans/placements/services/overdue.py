@@ -5,12 +5,11 @@ An overdue period is identified by the due date it is about (`Placement.next_con
 logging a contact moves the due date and so starts a new period. The job claims placements
 set-based with one conditional `UPDATE … SET overdue_alerted_for = next_contact_due WHERE
 overdue_alerted_for IS DISTINCT FROM next_contact_due … RETURNING` per chunk, and writes the
-mails to the outbox (one digest per begeleider or school per chunk, never one per placement; claims are taken
-in begeleider order)
-and the audit rows in the SAME transaction as the claim. So a second run finds nothing to claim
-(no storms), and a crash between claim and mail rolls the claim back with the mail (none lost:
-the next run claims again). Chunks (20,000) use `FOR UPDATE SKIP LOCKED` on PostgreSQL, so two workers
-never claim the same rows.
+mails to the outbox (one digest per begeleider or school per chunk, never one per placement;
+claims are taken in begeleider order) and the audit rows in the SAME transaction as the claim.
+So a second run finds nothing to claim (no storms), and a crash between claim and mail rolls
+the claim back with the mail (none lost: the next run claims again). Chunks (20,000) use
+`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two workers never claim the same rows.
 """
 
 from __future__ import annotations
