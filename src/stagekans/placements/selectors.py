@@ -117,35 +117,40 @@ class ComplianceRow:
         return self.running - self.on_schedule
 
 
+# One pass over the school's running POKs, grouped by team (sector) and begeleider; the team
+# and begeleider tables are summed from it in Python (at most sectors × begeleiders rows).
+# On-site visits are counted with the partial index contact_on_site (index-only); the agreed
+# visits come from the one active version (partial unique index), looked up per placement.
 _COMPLIANCE_SQL = """
-    SELECT {key} AS k, COUNT(*) AS running,
+    SELECT q.sector, p.supervisor_id, COUNT(*) AS running,
       SUM(CASE WHEN p.next_contact_due IS NULL OR p.next_contact_due >= %s THEN 1 ELSE 0 END),
-      SUM(a.min_site_visits),
+      SUM((SELECT a.min_site_visits FROM {agreement} a
+           WHERE a.placement_id = p.id AND a.status = %s)),
       SUM((SELECT COUNT(*) FROM {contact} c
            WHERE c.placement_id = p.id AND c.kind = %s))
     FROM {placement} p
-    JOIN {agreement} a ON a.placement_id = p.id AND a.status = %s
-    {join}
+    JOIN {qualification} q ON q.id = p.qualification_id
     WHERE p.school_id = %s AND p.status = %s
-    GROUP BY {key}
+    GROUP BY q.sector, p.supervisor_id
 """
 
 
-def _compliance(school: School, *, key: str, join: str, today: dt.date) -> list[tuple[Any, ...]]:
+def _compliance_rows(school: School, today: dt.date) -> list[tuple[Any, ...]]:
+    from stagekans.education.models import Qualification
+
     sql = _COMPLIANCE_SQL.format(
-        key=key,
-        join=join,
         contact=ContactMoment._meta.db_table,
         placement=Placement._meta.db_table,
         agreement=Agreement._meta.db_table,
+        qualification=Qualification._meta.db_table,
     )
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
             [
                 today,
-                ContactKind.ON_SITE.value,
                 AgreementStatus.ACTIVE.value,
+                ContactKind.ON_SITE.value,
                 school.pk,
                 PlacementStatus.ACTIVE.value,
             ],
@@ -153,49 +158,50 @@ def _compliance(school: School, *, key: str, join: str, today: dt.date) -> list[
         return list(cursor.fetchall())
 
 
-def compliance_by_team(school: School, today: dt.date | None = None) -> list[ComplianceRow]:
-    """Running POKs of the school per team (the qualification's sector)."""
-    today = today or timezone.localdate()
-    from stagekans.education.models import Qualification
+def _sum_by(rows: list[tuple[Any, ...]], index: int) -> dict[Any, list[int]]:
+    sums: dict[Any, list[int]] = {}
+    for row in rows:
+        acc = sums.setdefault(row[index], [0, 0, 0, 0])
+        for i, value in enumerate(row[2:6]):
+            acc[i] += int(value or 0)
+    return sums
 
-    rows = _compliance(
-        school,
-        key="q.sector",
-        join=f"JOIN {Qualification._meta.db_table} q ON q.id = p.qualification_id",
-        today=today,
-    )
+
+def compliance(
+    school: School, today: dt.date | None = None
+) -> tuple[list[ComplianceRow], list[ComplianceRow]]:
+    """Running POKs of the school per team (the qualification's sector) and per bpv-begeleider
+    ("" for unassigned), from one query."""
+    today = today or timezone.localdate()
+    rows = _compliance_rows(school, today)
     labels = dict(Sector.choices)
-    result = [
-        ComplianceRow(
-            str(k), str(labels.get(k, k)), int(n), int(ok or 0), int(ag or 0), int(dn or 0)
-        )
-        for k, n, ok, ag, dn in rows
-    ]
-    return sorted(result, key=lambda r: r.label)
-
-
-def compliance_by_supervisor(school: School, today: dt.date | None = None) -> list[ComplianceRow]:
-    """Running POKs of the school per bpv-begeleider ("geen begeleider" for unassigned)."""
-    today = today or timezone.localdate()
-    rows = _compliance(school, key="p.supervisor_id", join="", today=today)
+    by_team = sorted(
+        (ComplianceRow(str(k), str(labels.get(k, k)), *v) for k, v in _sum_by(rows, 0).items()),
+        key=lambda r: r.label,
+    )
+    per_supervisor = _sum_by(rows, 1)
     names = {
         s.pk: (s.user.get_full_name() or s.user.username)
         for s in SchoolStaff.objects.filter(
-            pk__in=[k for k, *_rest in rows if k is not None]
+            pk__in=[k for k in per_supervisor if k is not None]
         ).select_related("user")
     }
-    result = [
-        ComplianceRow(
-            str(k or ""),
-            names.get(k, "") if k is not None else "",
-            int(n),
-            int(ok or 0),
-            int(ag or 0),
-            int(dn or 0),
-        )
-        for k, n, ok, ag, dn in rows
-    ]
-    return sorted(result, key=lambda r: (r.key == "", r.label))
+    by_supervisor = sorted(
+        (
+            ComplianceRow(str(k or ""), names.get(k, "") if k is not None else "", *v)
+            for k, v in per_supervisor.items()
+        ),
+        key=lambda r: (r.key == "", r.label),
+    )
+    return by_team, by_supervisor
+
+
+def compliance_by_team(school: School, today: dt.date | None = None) -> list[ComplianceRow]:
+    return compliance(school, today)[0]
+
+
+def compliance_by_supervisor(school: School, today: dt.date | None = None) -> list[ComplianceRow]:
+    return compliance(school, today)[1]
 
 
 def total_row(rows: list[ComplianceRow], label: str) -> ComplianceRow:

@@ -509,8 +509,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     staff = _school_staff(request.user, "placements.view_compliance")
     school = staff.school
     today = timezone.localdate()
-    by_team = selectors.compliance_by_team(school, today)
-    by_supervisor = selectors.compliance_by_supervisor(school, today)
+    by_team, by_supervisor = selectors.compliance(school, today)
     if request.GET.get("formaat") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
