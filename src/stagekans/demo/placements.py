@@ -122,7 +122,7 @@ class PlacementDemo:
                     .filter(qualification_id=student.programme.qualification_id)
                     .values("company_id")
                 )
-                .exclude(pk=exclude.pk if exclude else None)
+                .exclude(pk__in=[exclude.pk] if exclude else [])
                 .order_by("id")
             )
             company = (

@@ -87,6 +87,12 @@ class Placement(models.Model):
     overdue_alerted_for = models.DateField(
         _("begeleider gewaarschuwd voor termijn"), null=True, blank=True
     )
+    # Copied from the active POK and counted when a contact on site is logged, so the
+    # compliance overview sums two columns instead of joining versions and contacts.
+    min_site_visits = models.PositiveSmallIntegerField(
+        _("afgesproken bezoeken op locatie"), default=0
+    )
+    site_visits_done = models.PositiveIntegerField(_("bezoeken op locatie gedaan"), default=0)
     overdue_escalated_for = models.DateField(
         _("coördinator gewaarschuwd voor termijn"), null=True, blank=True
     )

@@ -159,6 +159,7 @@ class PlacementBuilder:
             visits = rng.choice((1, 2, 2, 3))
             region = region_of[school_id]
             due = None
+            done = 0
             if active:
                 last = start
                 # Contacts mostly on time, sometimes late or missing.
@@ -176,6 +177,7 @@ class PlacementBuilder:
                     contact_rows.append(
                         (pid, held, kind.value, True, kind != ContactKind.PHONE, "", "", now)
                     )
+                    done += kind == ContactKind.ON_SITE
                     last = held
                 due = _due(last, every, region, end)
                 result.overdue += due < today
@@ -187,7 +189,7 @@ class PlacementBuilder:
                     qualification_id, leerweg, start, end, trainer_of.get(company_id),
                     supervisor, PlacementSource.SCHOOL.value,
                     (PlacementStatus.ACTIVE if active else PlacementStatus.PLANNED).value,
-                    now, due,
+                    now, due, visits if active else 0, done,
                 )
             )  # fmt: skip
             agreement_rows.append(
@@ -203,7 +205,7 @@ class PlacementBuilder:
             Placement,
             ["id", "student", "school", "company", "location", "qualification", "leerweg",
              "start_date", "end_date", "trainer", "supervisor", "source", "status",
-             "created_at", "next_contact_due"],
+             "created_at", "next_contact_due", "min_site_visits", "site_visits_done"],
             placement_rows,
         )  # fmt: skip
         placement_rows.clear()

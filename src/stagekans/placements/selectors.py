@@ -25,7 +25,7 @@ from stagekans.placements.models import (
     Evaluation,
     Placement,
 )
-from stagekans.placements.workflow import AgreementStatus, ContactKind, PlacementStatus
+from stagekans.placements.workflow import AgreementStatus, PlacementStatus
 
 
 def placements_visible_to(user: Any) -> QuerySet[Placement]:
@@ -119,15 +119,11 @@ class ComplianceRow:
 
 # One pass over the school's running POKs, grouped by team (sector) and begeleider; the team
 # and begeleider tables are summed from it in Python (at most sectors × begeleiders rows).
-# On-site visits are counted with the partial index contact_on_site (index-only); the agreed
-# visits come from the one active version (partial unique index), looked up per placement.
+# Agreed and done visits on site are kept on the placement by the services (one row per POK).
 _COMPLIANCE_SQL = """
     SELECT q.sector, p.supervisor_id, COUNT(*) AS running,
       SUM(CASE WHEN p.next_contact_due IS NULL OR p.next_contact_due >= %s THEN 1 ELSE 0 END),
-      SUM((SELECT a.min_site_visits FROM {agreement} a
-           WHERE a.placement_id = p.id AND a.status = %s)),
-      SUM((SELECT COUNT(*) FROM {contact} c
-           WHERE c.placement_id = p.id AND c.kind = %s))
+      SUM(p.min_site_visits), SUM(p.site_visits_done)
     FROM {placement} p
     JOIN {qualification} q ON q.id = p.qualification_id
     WHERE p.school_id = %s AND p.status = %s
@@ -139,18 +135,13 @@ def _compliance_rows(school: School, today: dt.date) -> list[tuple[Any, ...]]:
     from stagekans.education.models import Qualification
 
     sql = _COMPLIANCE_SQL.format(
-        contact=ContactMoment._meta.db_table,
-        placement=Placement._meta.db_table,
-        agreement=Agreement._meta.db_table,
-        qualification=Qualification._meta.db_table,
+        placement=Placement._meta.db_table, qualification=Qualification._meta.db_table
     )
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
             [
                 today,
-                AgreementStatus.ACTIVE.value,
-                ContactKind.ON_SITE.value,
                 school.pk,
                 PlacementStatus.ACTIVE.value,
             ],

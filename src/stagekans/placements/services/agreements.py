@@ -422,7 +422,8 @@ def _activate_if_complete(*, acting_user: Any, agreement: Agreement) -> None:
     )
     placement.start_date = agreement.start_date
     placement.end_date = agreement.end_date
-    fields = ["start_date", "end_date"]
+    placement.min_site_visits = agreement.min_site_visits
+    fields = ["start_date", "end_date", "min_site_visits"]
     if placement.status == PlacementStatus.PLANNED:
         check_transition(PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
         placement.status = PlacementStatus.ACTIVE

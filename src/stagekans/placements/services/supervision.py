@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,6 +149,10 @@ def log_contact(
         ContactRequest.objects.filter(placement=placement, answered_by_contact__isnull=True).update(
             answered_by_contact=contact
         )
+        if kind == ContactKind.ON_SITE:
+            Placement.objects.filter(pk=placement.pk).update(
+                site_visits_done=F("site_visits_done") + 1
+            )
         audit.record(
             actor=acting_user,
             event=AuditEvent.CONTACT_LOGGED,

@@ -37,6 +37,7 @@ def test_due_date_follows_the_pok_then_each_contact() -> None:
         notes="Goed gesprek over de voortgang.",
     )
     w.placement.refresh_from_db()
+    assert (w.placement.min_site_visits, w.placement.site_visits_done) == (2, 1)
     # 4 school weeks after Friday 27 Nov 2026: three weeks, the kerstvakantie (19 Dec - 3
     # Jan), then the week of 4 January.
     assert w.placement.next_contact_due == dt.date(2027, 1, 8)
