@@ -25,6 +25,7 @@ urlpatterns = [
     path("voorlichting/", include("stagekans.voorlichting.urls")),
     path("informatiepakket/", include("stagekans.informatiepakket.urls")),
     path("uitgaande-mail/", include("stagekans.notifications.urls")),
+    path("stages/", include("stagekans.placements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # /beheer/ logs in through the app's own login (lockout, second factor), never its own form.
     path("beheer/login/", admin_login_redirect),

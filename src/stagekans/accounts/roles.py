@@ -47,7 +47,11 @@ ROLES: dict[Role, RoleDefinition] = {
     Role.STUDENT: RoleDefinition(
         "Student",
         "Mbo-student: eigen profiel, eigen meldingen, eigen matchingrondes en overeenkomst.",
-        ("education.view_own_student_profile", "meldpunt.view_own_reports"),
+        (
+            "education.view_own_student_profile",
+            "meldpunt.view_own_reports",
+            "placements.request_contact",
+        ),
         second_factor=False,
         idle_minutes=120,
     ),
@@ -69,6 +73,12 @@ ROLES: dict[Role, RoleDefinition] = {
             "meldpunt.file_report_on_behalf",
             "voorlichting.view_school_coverage",
             "voorlichting.announce_internship_period",
+            # placements (issue 11): place, draft and sign POKs, supervise, compliance
+            "placements.view_school_placements",
+            "placements.place_student",
+            "placements.supervise_placement",
+            "placements.sign_agreement",
+            "placements.view_compliance",
         ),
     ),
     Role.COMPANY_TRAINER: RoleDefinition(
@@ -90,6 +100,9 @@ ROLES: dict[Role, RoleDefinition] = {
             "stagemarkt.view_companyprofile",
             "stagemarkt.change_companyprofile",
             "cases.respond_to_hearing",
+            # placements (issue 11): sign the POK for the company, ask the school for contact
+            "placements.sign_agreement",
+            "placements.request_contact",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(

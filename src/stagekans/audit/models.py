@@ -121,6 +121,35 @@ class AuditEvent(models.TextChoices):
         "student.invitation_accepted",
         _("Uitnodiging aanvaard, account geactiveerd"),
     )
+    # placements: supervision and agreements (issue 11)
+    PLACEMENT_SUPERVISOR_SET = "placement.supervisor_set", _("Bpv-begeleider van stage gewijzigd")
+    PLACEMENT_ACTIVATED = "placement.activated", _("Stage gestart (overeenkomst getekend)")
+    PLACEMENT_RECOGNITION_REVOKED = (
+        "placement.recognition_revoked",
+        _("Stage gemarkeerd: erkenning leerbedrijf ingetrokken"),
+    )
+    AGREEMENT_DRAFTED = "agreement.drafted", _("Praktijkovereenkomst opgesteld")
+    AGREEMENT_CHANGED = "agreement.changed", _("Concept praktijkovereenkomst gewijzigd")
+    AGREEMENT_SENT = "agreement.sent", _("Praktijkovereenkomst ter ondertekening verstuurd")
+    AGREEMENT_SIGNED = "agreement.signed", _("Praktijkovereenkomst getekend door een partij")
+    AGREEMENT_GUARDIAN_RECORDED = (
+        "agreement.guardian_recorded",
+        _("Handtekening ouder/voogd vastgelegd"),
+    )
+    AGREEMENT_ACTIVATED = "agreement.activated", _("Praktijkovereenkomst volledig getekend")
+    AGREEMENT_SUPERSEDED = "agreement.superseded", _("Praktijkovereenkomst vervangen (bpv-blad)")
+    AGREEMENT_WITHDRAWN = "agreement.withdrawn", _("Praktijkovereenkomst ingetrokken")
+    CONTACT_LOGGED = "placement.contact_logged", _("Contactmoment bpv-begeleiding vastgelegd")
+    CONTACT_REQUESTED = "placement.contact_requested", _("Om contactmoment gevraagd")
+    EVALUATION_SUBMITTED = "placement.evaluation_submitted", _("Eindevaluatie stage ingevuld")
+    PLACEMENT_OVERDUE_ALERTED = (
+        "placement.overdue_alerted",
+        _("Bpv-begeleider gewaarschuwd: contactmoment te laat"),
+    )
+    PLACEMENT_OVERDUE_ESCALATED = (
+        "placement.overdue_escalated",
+        _("Coördinator gewaarschuwd: contactmoment ruim te laat"),
+    )
 
 
 class AuditLog(AppendOnlyModel):

@@ -22,6 +22,7 @@ from stagekans.accounts.services import create_user
 from stagekans.accounts.two_factor import install_known_totp_device, requires_second_factor
 from stagekans.companies import services as company_services
 from stagekans.companies.models import Company, SizeClass
+from stagekans.demo.placements import build_placements
 from stagekans.education import services as education_services
 from stagekans.education.models import Leerweg, Programme, Qualification, School, Sector
 from stagekans.geo.pc4 import pc4_by_place
@@ -187,6 +188,7 @@ class DemoBuilder:
         from stagekans.demo.journeys import build_journeys
 
         result.scenario_counts.update(build_journeys(self, schools, students, companies))
+        result.scenario_counts |= build_placements(self)
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()

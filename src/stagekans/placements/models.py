@@ -17,6 +17,8 @@ from stagekans.companies.models import Company, Location, Trainer
 from stagekans.education.models import Leerweg, Qualification, School, SchoolStaff, Student
 from stagekans.placements.workflow import (
     AgreementStatus,
+    ContactKind,
+    EvaluationParty,
     PlacementSource,
     PlacementStatus,
     SigningParty,
@@ -85,6 +87,12 @@ class Placement(models.Model):
     overdue_alerted_for = models.DateField(
         _("begeleider gewaarschuwd voor termijn"), null=True, blank=True
     )
+    # Copied from the active POK and counted when a contact on site is logged, so the
+    # compliance overview sums two columns instead of joining versions and contacts.
+    min_site_visits = models.PositiveSmallIntegerField(
+        _("afgesproken bezoeken op locatie"), default=0
+    )
+    site_visits_done = models.PositiveIntegerField(_("bezoeken op locatie gedaan"), default=0)
     overdue_escalated_for = models.DateField(
         _("coördinator gewaarschuwd voor termijn"), null=True, blank=True
     )
@@ -109,6 +117,9 @@ class Placement(models.Model):
             ("view_school_placements", _("Mag de stages van studenten van de eigen school inzien")),
             ("supervise_placement", _("Mag als bpv-begeleider contactmomenten vastleggen")),
             ("place_student", _("Mag een student direct plaatsen bij een erkend leerbedrijf")),
+            ("view_compliance", _("Mag de naleving van de bpv-begeleiding van de school inzien")),
+            ("sign_agreement", _("Mag een praktijkovereenkomst tekenen namens de eigen partij")),
+            ("request_contact", _("Mag de bpv-begeleider om een contactmoment vragen")),
         ]
 
     def __str__(self) -> str:
@@ -213,3 +224,153 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_party_display()} — {self.signed_at:%d-%m-%Y}"
+
+
+class ContactMoment(models.Model):
+    """A contact between the school's bpv-begeleider and the student at the company."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("stage")
+    )
+    held_on = models.DateField(_("datum"))
+    kind = models.CharField(_("soort contact"), max_length=10, choices=ContactKind.choices)
+    with_student = models.BooleanField(_("student nam deel"), default=True)
+    with_trainer = models.BooleanField(_("praktijkopleider nam deel"), default=True)
+    other_participants = models.CharField(_("andere deelnemers"), max_length=300, blank=True)
+    notes = models.TextField(_("verslag"), max_length=4000, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+    logged_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contactmoment")
+        verbose_name_plural = _("contactmomenten")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["placement", "held_on"], name="contact_placement_day"),
+            # Visits on site per placement for the compliance overview (index-only count).
+            models.Index(
+                fields=["placement"],
+                condition=models.Q(kind="on_site"),
+                name="contact_on_site",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on:%d-%m-%Y}"
+
+
+class ContactRequest(models.Model):
+    """The student or the praktijkopleider asks the begeleider for a contact; it is answered
+    by the next contact moment the begeleider logs."""
+
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.PROTECT,
+        related_name="contact_requests",
+        verbose_name=_("stage"),
+    )
+    party = models.CharField(_("gevraagd door"), max_length=10, choices=EvaluationParty.choices)
+    message = models.TextField(_("waarover"), max_length=1000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("gevraagd op"), auto_now_add=True)
+    answered_by_contact = models.ForeignKey(
+        ContactMoment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name=_("beantwoord met contactmoment"),
+    )
+
+    class Meta:
+        verbose_name = _("verzoek om contact")
+        verbose_name_plural = _("verzoeken om contact")
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["placement"],
+                condition=models.Q(answered_by_contact__isnull=True),
+                name="contactrequest_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} {self.requested_at:%d-%m-%Y}"
+
+
+class Score(models.IntegerChoices):
+    POOR = 1, _("onvoldoende")
+    FAIR = 2, _("matig")
+    GOOD = 3, _("voldoende")
+    VERY_GOOD = 4, _("goed")
+    EXCELLENT = 5, _("uitstekend")
+
+
+class Evaluation(models.Model):
+    """The end-of-internship evaluation, one short form per party."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("stage")
+    )
+    party = models.CharField(_("partij"), max_length=10, choices=EvaluationParty.choices)
+    learning = models.PositiveSmallIntegerField(
+        _("wat de student heeft geleerd"), choices=Score.choices
+    )
+    supervision = models.PositiveSmallIntegerField(
+        _("de begeleiding op de werkplek"), choices=Score.choices
+    )
+    school_contact = models.PositiveSmallIntegerField(
+        _("het contact met school"), choices=Score.choices
+    )
+    would_recommend = models.BooleanField(_("zou dit leerbedrijf aanraden"))
+    remarks = models.TextField(_("toelichting"), max_length=2000, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("ingevuld op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluatie")
+        verbose_name_plural = _("evaluaties")
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "party"], name="evaluation_once_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} — {self.placement_id}"
+
+
+class ReplacementTask(models.Model):
+    """Links a school task "find a replacement placement" to the placement whose company lost
+    its recognition, so the task closes when the student's next POK is fully signed."""
+
+    placement = models.OneToOneField(
+        Placement,
+        on_delete=models.PROTECT,
+        related_name="replacement_task",
+        verbose_name=_("stage"),
+    )
+    task = models.OneToOneField(
+        "worklist.SchoolTask",
+        on_delete=models.PROTECT,
+        related_name="replacement_for",
+        verbose_name=_("taak"),
+    )
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="+", verbose_name=_("student")
+    )
+
+    class Meta:
+        verbose_name = _("taak vervangende stage")
+        verbose_name_plural = _("taken vervangende stage")
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} → {self.task_id}"

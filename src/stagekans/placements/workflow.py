@@ -60,3 +60,46 @@ class TransitionNotAllowed(Exception):
 def check_transition(current: PlacementStatus | None, target: PlacementStatus) -> None:
     if target not in ALLOWED_TRANSITIONS.get(current, frozenset()):
         raise TransitionNotAllowed(current, target)
+
+
+A = AgreementStatus
+
+# One POK version's life: a draft is sent for signing (then never edited), becomes active when
+# every required party signed, and is superseded only when a later version is fully signed.
+# A draft or a version out for signing can be withdrawn (it lapses; it stays readable).
+AGREEMENT_TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
+    A.DRAFT: frozenset({A.SIGNING, A.WITHDRAWN}),
+    A.SIGNING: frozenset({A.ACTIVE, A.WITHDRAWN}),
+    A.ACTIVE: frozenset({A.SUPERSEDED}),
+    A.SUPERSEDED: frozenset(),
+    A.WITHDRAWN: frozenset(),
+}
+
+# Versions that are still "open": at most one per placement (a draft or one out for signing).
+OPEN_AGREEMENT: frozenset[AgreementStatus] = frozenset({A.DRAFT, A.SIGNING})
+
+
+class AgreementTransitionNotAllowed(Exception):
+    def __init__(self, current: AgreementStatus, target: AgreementStatus) -> None:
+        self.current, self.target = current, target
+        super().__init__(
+            _("Een praktijkovereenkomst met status '%(current)s' kan niet naar '%(target)s'.")
+            % {"current": current.label, "target": target.label}
+        )
+
+
+def check_agreement_transition(current: AgreementStatus, target: AgreementStatus) -> None:
+    if target not in AGREEMENT_TRANSITIONS.get(current, frozenset()):
+        raise AgreementTransitionNotAllowed(current, target)
+
+
+class ContactKind(models.TextChoices):
+    ON_SITE = "on_site", _("bezoek op locatie")
+    ONLINE = "online", _("online gesprek")
+    PHONE = "phone", _("telefonisch")
+
+
+class EvaluationParty(models.TextChoices):
+    STUDENT = "student", _("student")
+    COMPANY = "company", _("leerbedrijf")
+    SCHOOL = "school", _("school")

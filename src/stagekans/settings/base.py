@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "cases.send_hearing_reminders",
         "schedule": 60 * 60 * 24,
     },
+    # Overdue supervision contacts (issue 11): idempotent, exactly one alert per overdue period.
+    "placements-overdue-contacts": {
+        "task": "placements.alert_overdue_contacts",
+        "schedule": 60 * 60 * 6,
+    },
 }
 
 REST_FRAMEWORK = {

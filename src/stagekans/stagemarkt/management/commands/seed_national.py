@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from stagekans.placements.national import placements_step
 from stagekans.stagemarkt.models import Vacancy
 from stagekans.stagemarkt.national import NationalBuilder, analyse
 from stagekans.stagemarkt.national_people import (
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--students", type=int, default=500_000)
         parser.add_argument("--schools", type=int, default=60)
         parser.add_argument("--reports", type=int, default=200_000)
+        parser.add_argument("--placements", type=int, default=250_000)
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -61,6 +63,7 @@ class Command(BaseCommand):
             progress=progress,
         ).build()
         analyse_people()
+        self.stdout.write(f"  {placements_step(options['seed'], options['placements'], progress)}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Landelijke dataset geladen in {time.monotonic() - started:.1f} s: "
