@@ -20,6 +20,7 @@ class Role(StrEnum):
     SBB_TEAM_LEAD = "sbb_team_lead"
     MELDPUNT = "meldpunt"
     ANALYST = "analyst"
+    ADVISORY_COMMITTEE = "advisory_committee"
     ADMIN = "admin"
 
 
@@ -47,7 +48,12 @@ ROLES: dict[Role, RoleDefinition] = {
     Role.STUDENT: RoleDefinition(
         "Student",
         "Mbo-student: eigen profiel, eigen meldingen, eigen matchingrondes en overeenkomst.",
-        ("education.view_own_student_profile", "meldpunt.view_own_reports"),
+        (
+            "education.view_own_student_profile",
+            "meldpunt.view_own_reports",
+            "background.state_own_background",
+            "insight.answer_survey",
+        ),
         second_factor=False,
         idle_minutes=120,
     ),
@@ -69,6 +75,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "meldpunt.file_report_on_behalf",
             "voorlichting.view_school_coverage",
             "voorlichting.announce_internship_period",
+            "insight.answer_survey",
         ),
     ),
     Role.COMPANY_TRAINER: RoleDefinition(
@@ -90,6 +97,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "stagemarkt.view_companyprofile",
             "stagemarkt.change_companyprofile",
             "cases.respond_to_hearing",
+            "insight.answer_survey",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(
@@ -113,6 +121,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "register.approve_revocation",
             "stagemarkt.view_vacancy",
             "stagemarkt.view_companyprofile",
+            # Company signals for a conversation (issue 13); each view is audited.
+            "insight.view_company_signals",
         ),
         sensitive=True,
     ),
@@ -178,6 +188,20 @@ ROLES: dict[Role, RoleDefinition] = {
             "accounts.view_aggregates",
             "meldpunt.view_report_statistics",
             "voorlichting.view_national_coverage",
+            "insight.view_insight_dashboard",
+            "insight.recompute_insight",
+            "insight.manage_research_extracts",
+        ),
+    ),
+    Role.ADVISORY_COMMITTEE: RoleDefinition(
+        "Adviescommissie",
+        "Adviescommissie: dashboards, pilotrapport en simulatie; alleen geaggregeerde cijfers.",
+        (
+            "informatiepakket.view_handout_coverage",
+            "accounts.view_aggregates",
+            "meldpunt.view_report_statistics",
+            "voorlichting.view_national_coverage",
+            "insight.view_insight_dashboard",
         ),
     ),
     Role.ADMIN: RoleDefinition(

@@ -1,0 +1,122 @@
+"""Reads of background statements. Outside the student's own page only aggregates leave this
+module: `group_codes_table` fills a temporary table inside the caller's transaction, to be
+joined in aggregate SQL and dropped at commit; `declared_counts` gives totals per value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+
+from stagekans.background.models import (
+    HERKOMST_GROUP,
+    Attribute,
+    BackgroundStatement,
+    Disability,
+    Gender,
+    HerkomstGroup,
+)
+from stagekans.background.pseudonym import pseudonym, pseudonyms
+
+# Codes used in aggregate tables: 0 = not stated. Order = order in published tables.
+GROUP_CODES: dict[str, list[tuple[int, str, str]]] = {
+    Attribute.HERKOMST: [(0, "unknown", "Niet opgegeven")]
+    + [(i + 1, str(g.value), str(g.label)) for i, g in enumerate(HerkomstGroup)],
+    Attribute.DISABILITY: [(0, "unknown", "Niet opgegeven")]
+    + [(i + 1, str(g.value), str(g.label)) for i, g in enumerate(Disability)],
+    Attribute.GENDER: [(0, "unknown", "Niet opgegeven")]
+    + [(i + 1, str(g.value), str(g.label)) for i, g in enumerate(Gender)],
+}
+# The reference group of each attribute for ratios and the four-fifths rule.
+REFERENCE_CODE: dict[str, int] = {
+    Attribute.HERKOMST: 1,  # Nederland
+    Attribute.DISABILITY: 2,  # no disability
+    Attribute.GENDER: 2,  # man
+}
+TEMP_TABLE = "background_group_codes"
+
+
+def _key() -> bytes:
+    configured = settings.BACKGROUND_PSEUDONYM_KEY
+    if configured:
+        return configured.encode()
+    # Outside production (enforced in settings.production): derived, domain-separated.
+    return hashlib.sha256(b"background-pseudonym:" + settings.SECRET_KEY.encode()).digest()
+
+
+def student_pseudonym(student_id: int) -> str:
+    return pseudonym(_key(), student_id)
+
+
+def own_statements(student: Any) -> dict[str, BackgroundStatement]:
+    """The student's own statements, for her own page only (AVG right of access)."""
+    return {
+        s.attribute: s
+        for s in BackgroundStatement.objects.filter(pseudonym=student_pseudonym(student.pk))
+    }
+
+
+def _code(attribute: str, value: str) -> int:
+    key = HERKOMST_GROUP.get(value, value) if attribute == Attribute.HERKOMST else value
+    for code, group_key, _label in GROUP_CODES[attribute]:
+        if group_key == key:
+            return code
+    return 0
+
+
+@contextmanager
+def group_codes_table(student_ids_sql: str = "SELECT id FROM education_student") -> Iterator[str]:
+    """A temporary table (student_id, herkomst, disability, gender) of the students with at least
+    one statement, codes as in GROUP_CODES, for aggregate SQL inside the caller's transaction.
+    Dropped on leaving. Yields the table name."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("group_codes_table must be used inside transaction.atomic()")
+    statements: dict[str, list[int]] = {}
+    column = {Attribute.HERKOMST: 0, Attribute.DISABILITY: 1, Attribute.GENDER: 2}
+    for pseud, attribute, value in BackgroundStatement.objects.values_list(
+        "pseudonym", "attribute", "value"
+    ).iterator(chunk_size=20_000):
+        codes = statements.setdefault(pseud, [0, 0, 0])
+        codes[column[attribute]] = _code(attribute, value)
+    rows: list[tuple[int, int, int, int]] = []
+    if statements:
+        with connection.cursor() as cursor:
+            cursor.execute(student_ids_sql)
+            ids = [r[0] for r in cursor.fetchall()]
+        for pseud, sid in pseudonyms(_key(), ids).items():
+            codes = statements.get(pseud)
+            if codes is not None:
+                rows.append((sid, codes[0], codes[1], codes[2]))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {TEMP_TABLE} (student_id bigint PRIMARY KEY, "
+            "herkomst smallint NOT NULL, disability smallint NOT NULL, gender smallint NOT NULL)"
+        )
+        if connection.vendor == "postgresql":
+            raw: Any = cursor.cursor
+            with raw.copy(f"COPY {TEMP_TABLE} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"ANALYZE {TEMP_TABLE}")
+        else:
+            cursor.executemany(f"INSERT INTO {TEMP_TABLE} VALUES (%s, %s, %s, %s)", rows)  # noqa: S608
+    try:
+        yield TEMP_TABLE
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
+
+
+def declared_counts() -> dict[str, dict[str, int]]:
+    """How many statements there are per attribute and value (national totals only)."""
+    result: dict[str, dict[str, int]] = {}
+    for row in BackgroundStatement.objects.values("attribute", "value").annotate(n=Count("pk")):
+        result.setdefault(row["attribute"], {})[row["value"]] = row["n"]
+    return result
