@@ -114,7 +114,10 @@ class AuditEvent(models.TextChoices):
     BACKGROUND_STATED = "background.stated", _("Achtergrond vrijwillig opgegeven (met toestemming)")
     BACKGROUND_WITHDRAWN = "background.withdrawn", _("Toestemming achtergrond ingetrokken, gewist")
     INSIGHT_RECOMPUTED = "insight.recomputed", _("Inzichtcijfers opnieuw berekend")
-    INSIGHT_SIGNALS_VIEWED = "insight.signals_viewed", _("Lijst met signalen over leerbedrijven bekeken")
+    INSIGHT_SIGNALS_VIEWED = (
+        "insight.signals_viewed",
+        _("Lijst met signalen over leerbedrijven bekeken"),
+    )
     INSIGHT_SIGNAL_VIEWED = "insight.signal_viewed", _("Signaal over een leerbedrijf bekeken")
     INSIGHT_SURVEY_ANSWERED = "insight.survey_answered", _("Ervaringsvragenlijst ingevuld")
     INSIGHT_PROJECT_REGISTERED = (

@@ -46,7 +46,7 @@ def _school_year(column: str) -> str:
             f"CAST(EXTRACT(YEAR FROM ({column} AT TIME ZONE 'Europe/Amsterdam') "
             "- INTERVAL '7 months') AS integer)"
         )
-    return f"CAST(strftime('%%Y', {column}, '-7 months') AS integer)"
+    return f"CAST(strftime('%Y', {column}, '-7 months') AS integer)"
 
 
 def _days(later: str, earlier: str) -> str:
@@ -202,16 +202,18 @@ BREAKDOWN_AXES = {  # axes of the per-year cube (strategy, sector, region, level
 }
 
 
-def _breakdown_tables(sub: npt.NDArray[np.float64]) -> dict[str, list[CountTable]]:
-    """sub: (strategy, sector, region, level, group, sums) → the count tables per measure."""
+def _breakdown_tables(
+    sub: npt.NDArray[np.float64], options: dict[str, list[tuple[str, str]]]
+) -> dict[str, list[CountTable]]:
+    """sub: (strategy, sector, region, level, group, sums) → the count tables per measure;
+    options: the rows of each breakdown (a filtered axis keeps only its one value)."""
     shaped: list[tuple[str, list[str], list[str], npt.NDArray[np.float64]]] = [
         (Breakdown.TOTAL, [""], ["Totaal"], sub.sum(axis=(0, 1, 2, 3))[None, ...])
     ]
-    for breakdown, (axis, options) in BREAKDOWN_AXES.items():
+    for breakdown, (axis, _all) in BREAKDOWN_AXES.items():
         others = tuple(a for a in range(4) if a != axis)
-        shaped.append(
-            (breakdown, [k for k, _ in options], [v for _, v in options], sub.sum(axis=others))
-        )
+        rows = options[breakdown]
+        shaped.append((breakdown, [k for k, _ in rows], [v for _, v in rows], sub.sum(axis=others)))
     n, first, apps, placed = (
         SUMS.index(x) for x in ("n", "placed_first", "applications", "placed")
     )
@@ -289,7 +291,12 @@ def publish_all(cubes: Cubes, k: int, *, with_combinations: bool = True) -> list
                     published.append(Published(measure, *where, breakdown, payload))
 
                 if sub[..., 0].sum() > 0:
-                    tables = _breakdown_tables(sub)
+                    options = {b: list(o) for b, (_a, o) in BREAKDOWN_AXES.items()}
+                    if sector is not None:
+                        options[Breakdown.SECTOR] = [SECTORS[sector]]
+                    if region is not None:
+                        options[Breakdown.REGION] = [REGIONS[region]]
+                    tables = _breakdown_tables(sub, options)
                     for t, p in zip(
                         tables["first"],
                         rate_payloads(tables["first"], groups, reference, k, four_fifths=True),

@@ -119,7 +119,7 @@ def rate_payloads(
     for table, s in zip(tables, suppress_binary(tables, k), strict=True):
         _yes_visible, both = _visible(s)
         n = table.yes + table.no
-        shown = both & (n > 0)
+        shown = both
         low, high = stats.wilson_interval(table.yes, n)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(n > 0, table.yes / np.maximum(n, 1), np.nan)
@@ -138,7 +138,7 @@ def placed_payloads(
     for table, s in zip(tables, suppress_binary(tables, k), strict=True):
         yes_visible, _both = _visible(s)
         placed = table.yes
-        shown = yes_visible & (placed > 0)
+        shown = yes_visible
         apps = table.sums["applications"]
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio_value = np.where(placed > 0, apps / np.maximum(placed, 1), np.nan)
