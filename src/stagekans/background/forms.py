@@ -36,7 +36,7 @@ class StatementForm(forms.Form):
     )
 
     def __init__(self, *args: object, attribute: Attribute, **kwargs: object) -> None:
-        super().__init__(*args, prefix=str(attribute), **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, prefix=str(attribute), **kwargs)  # type: ignore[arg-type, misc]
         self.attribute = attribute
         field = self.fields["value"]
         field.label = QUESTIONS[attribute]

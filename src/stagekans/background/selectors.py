@@ -78,7 +78,7 @@ def group_codes_table(student_ids_sql: str = "SELECT id FROM education_student")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("group_codes_table must be used inside transaction.atomic()")
     statements: dict[str, list[int]] = {}
-    column = {Attribute.HERKOMST: 0, Attribute.DISABILITY: 1, Attribute.GENDER: 2}
+    column: dict[str, int] = {"herkomst": 0, "disability": 1, "gender": 2}
     for pseud, attribute, value in BackgroundStatement.objects.values_list(
         "pseudonym", "attribute", "value"
     ).iterator(chunk_size=20_000):
@@ -90,9 +90,9 @@ def group_codes_table(student_ids_sql: str = "SELECT id FROM education_student")
             cursor.execute(student_ids_sql)
             ids = [r[0] for r in cursor.fetchall()]
         for pseud, sid in pseudonyms(_key(), ids).items():
-            codes = statements.get(pseud)
-            if codes is not None:
-                rows.append((sid, codes[0], codes[1], codes[2]))
+            found = statements.get(pseud)
+            if found is not None:
+                rows.append((sid, found[0], found[1], found[2]))
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
         cursor.execute(

@@ -34,7 +34,7 @@ SECTORS: list[tuple[str, str]] = [(str(k), str(v)) for k, v in Sector.choices]
 REGIONS: list[tuple[str, str]] = [(str(k), str(v)) for k, v in Province.choices]
 LEVELS: list[tuple[str, str]] = [(str(n), f"Niveau {n}") for n in range(1, 5)]
 REASONS: list[tuple[str, str]] = [(str(k), str(v)) for k, v in RejectionReason.choices]
-ATTRIBUTES = [Attribute.HERKOMST, Attribute.DISABILITY, Attribute.GENDER]
+ATTRIBUTES: list[str] = [str(Attribute.HERKOMST), str(Attribute.DISABILITY), str(Attribute.GENDER)]
 # Sums per finest cell, in this order.
 SUMS = ["n", "placed_first", "applications", "placed", "days", "days_sq", "unplaced_start"]
 
@@ -194,7 +194,9 @@ def _collapse_groups(cube: npt.NDArray[Any], first_group_axis: int, attribute: s
     return cube.sum(axis=others)
 
 
-BREAKDOWN_AXES = {  # axes of the per-year cube (strategy, sector, region, level, group, sums)
+BREAKDOWN_AXES: dict[
+    str, tuple[int, list[tuple[str, str]]]
+] = {  # axes of the per-year cube (strategy, sector, region, level, group, sums)
     Breakdown.STRATEGY: (0, STRATEGIES),
     Breakdown.SECTOR: (1, SECTORS),
     Breakdown.REGION: (2, REGIONS),
@@ -208,7 +210,7 @@ def _breakdown_tables(
     """sub: (strategy, sector, region, level, group, sums) → the count tables per measure;
     options: the rows of each breakdown (a filtered axis keeps only its one value)."""
     shaped: list[tuple[str, list[str], list[str], npt.NDArray[np.float64]]] = [
-        (Breakdown.TOTAL, [""], ["Totaal"], sub.sum(axis=(0, 1, 2, 3))[None, ...])
+        (str(Breakdown.TOTAL), [""], ["Totaal"], sub.sum(axis=(0, 1, 2, 3))[None, ...])
     ]
     for breakdown, (axis, _all) in BREAKDOWN_AXES.items():
         others = tuple(a for a in range(4) if a != axis)
@@ -288,7 +290,10 @@ def publish_all(cubes: Cubes, k: int, *, with_combinations: bool = True) -> list
                 def add(
                     measure: str, breakdown: str, payload: dict[str, Any], where: Any = where
                 ) -> None:
-                    published.append(Published(measure, *where, breakdown, payload))
+                    attribute_, year_, sector_, region_ = where
+                    published.append(
+                        Published(measure, attribute_, year_, sector_, region_, breakdown, payload)
+                    )
 
                 if sub[..., 0].sum() > 0:
                     options = {b: list(o) for b, (_a, o) in BREAKDOWN_AXES.items()}

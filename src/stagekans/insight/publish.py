@@ -79,7 +79,7 @@ def _payload(
     flags = stats.four_fifths_flag(ratio)
     rows = []
     for i, (key, label) in enumerate(zip(table.keys, table.labels, strict=True)):
-        cells = []
+        cells: list[dict[str, Any]] = []
         for j in range(len(groups)):
             if not shown[i, j]:
                 cells.append({"n": None, "numerator": None, "value": None})

@@ -95,11 +95,12 @@ def survey_summary(school_year: int | None) -> list[dict[str, Any]]:
     rows = SurveyResponse.objects.all()
     if school_year is not None:
         rows = rows.filter(school_year=school_year)
-    return list(
+    values: Any = (
         rows.values("strategy", "party")
         .annotate(n=Count("pk"), fair=Avg("q_fair"), fit=Avg("q_fit"), process=Avg("q_process"))
         .order_by("strategy", "party")
     )
+    return list(values)
 
 
 def survey_years() -> list[int]:

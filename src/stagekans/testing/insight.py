@@ -41,7 +41,7 @@ def setting() -> dict[str, Any]:
 def students(programme: Any, n: int, herkomst: str | None) -> list[Student]:
     result = []
     for _ in range(n):
-        student = f.StudentFactory(programme=programme)
+        student: Any = f.StudentFactory(programme=programme)
         if herkomst:
             declare(student, "herkomst", herkomst)
         result.append(student)

@@ -53,7 +53,11 @@ def test_placed_at_first_attempt_by_herkomst_with_ci_ratio_and_flag():
     table = selectors.outcome_table(
         measure=Measure.PLACED_FIRST, attribute="herkomst", school_year=2025, breakdown="total"
     )
-    cells = {code: cell for (code, _label), cell in zip(table["groups"], table["rows"][0]["cells"])}
+    assert table is not None
+    cells = {
+        code: cell
+        for (code, _label), cell in zip(table["groups"], table["rows"][0]["cells"], strict=True)
+    }
     nl, outside, unknown = cells[1], cells[3], cells[0]
     assert (nl["numerator"], nl["n"]) == (20, 30)
     assert (outside["numerator"], outside["n"]) == (10, 30)
@@ -70,6 +74,7 @@ def test_refusal_reasons_and_company_signal():
     reasons = selectors.outcome_table(
         measure=Measure.REFUSAL_REASON, attribute="herkomst", school_year=2025, breakdown="reason"
     )
+    assert reasons is not None
     by_key = {row["key"]: row["cells"] for row in reasons["rows"]}
     assert by_key["language"][3]["numerator"] == 20
     assert by_key["competences"][1]["numerator"] == 10

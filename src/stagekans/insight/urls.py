@@ -1,0 +1,15 @@
+from django.urls import path
+
+from stagekans.insight import views
+
+app_name = "insight"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("herberekenen/", views.recompute_now, name="recompute"),
+    path("signalen/", views.signal_list, name="signals"),
+    path("signalen/<int:pk>/", views.signal_detail, name="signal_detail"),
+    path("pilotrapport/", views.pilot_report, name="pilot_report"),
+    path("simulatie/", views.simulation, name="simulation"),
+    path("vragenlijsten/", views.survey_list, name="surveys"),
+    path("vragenlijsten/<int:placement>/<str:party>/", views.survey_answer, name="survey_answer"),
+]
