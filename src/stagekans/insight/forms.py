@@ -40,3 +40,35 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Noem geen namen: de andere partijen zien je antwoorden nooit."),
     )
+
+
+class ResearchProjectForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    organisation = forms.CharField(label=_("Onderzoeksorganisatie"), max_length=200)
+    purpose = forms.CharField(
+        label=_("Doel en onderzoeksvraag"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    agreement_reference = forms.CharField(label=_("Kenmerk gegevensovereenkomst"), max_length=100)
+    agreement_signed_on = forms.DateField(
+        label=_("Overeenkomst getekend op"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    agreement_ends_on = forms.DateField(
+        label=_("Overeenkomst loopt tot"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    k = forms.IntegerField(
+        label=_("k (elke combinatie van kenmerken minstens zo vaak)"),
+        min_value=5,
+        max_value=50,
+        initial=10,
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        signed, ends = data.get("agreement_signed_on"), data.get("agreement_ends_on")
+        if signed and ends and ends < signed:
+            self.add_error(
+                "agreement_ends_on", _("De einddatum ligt voor de datum van ondertekening.")
+            )
+        return data

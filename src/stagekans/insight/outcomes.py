@@ -76,10 +76,9 @@ def attempts_sql() -> str:
     """
 
 
-def student_years_sql(groups_table: str) -> str:
+def _facts_cte() -> str:
+    """WITH … facts: one row per student and school year with her outcome facts."""
     sy = _school_year("t.at")
-    days = _days("f.placed_at", "f.first_at")
-    placed_date = _date_of("f.placed_at")
     return f"""
         WITH ranked AS (
             SELECT t.*, {sy} AS sy,
@@ -97,6 +96,21 @@ def student_years_sql(groups_table: str) -> str:
                    MIN(period_start) AS period_start
               FROM ranked GROUP BY student_id, sy
         )
+    """  # noqa: S608 - only module constants are interpolated
+
+
+_DIMENSION_JOINS = """
+          JOIN education_student s ON s.id = f.student_id
+          JOIN education_school sc ON sc.id = s.school_id
+          JOIN education_programme pr ON pr.id = s.programme_id
+          JOIN education_qualification q ON q.id = pr.qualification_id
+"""
+
+
+def student_years_sql(groups_table: str) -> str:
+    days = _days("f.placed_at", "f.first_at")
+    placed_date = _date_of("f.placed_at")
+    return f"""{_facts_cte()}
         SELECT f.sy, f.strategy, q.sector, sc.province, q.niveau,
                COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0),
                COUNT(*), SUM(f.placed_first), SUM(f.applications), SUM(f.placed),
@@ -104,14 +118,26 @@ def student_years_sql(groups_table: str) -> str:
                SUM(CASE WHEN f.placed = 1 THEN {days} * {days} ELSE 0 END),
                SUM(CASE WHEN f.placed_at IS NULL OR {placed_date} > f.period_start
                         THEN 1 ELSE 0 END)
-          FROM facts f
-          JOIN education_student s ON s.id = f.student_id
-          JOIN education_school sc ON sc.id = s.school_id
-          JOIN education_programme pr ON pr.id = s.programme_id
-          JOIN education_qualification q ON q.id = pr.qualification_id
+          FROM facts f {_DIMENSION_JOINS}
           LEFT JOIN {groups_table} g ON g.student_id = f.student_id
          GROUP BY f.sy, f.strategy, q.sector, sc.province, q.niveau,
                   COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0)
+    """  # noqa: S608 - only module constants are interpolated
+
+
+def student_year_rows_sql(groups_table: str) -> str:
+    """One row per student-year (for the pseudonymised research extract only)."""
+    days = _days("f.placed_at", "f.first_at")
+    placed_date = _date_of("f.placed_at")
+    return f"""{_facts_cte()}
+        SELECT f.student_id, f.sy, f.strategy, q.sector, sc.province, q.niveau,
+               COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0),
+               f.placed_first, f.applications, f.placed,
+               CASE WHEN f.placed = 1 THEN {days} END,
+               CASE WHEN f.placed_at IS NULL OR {placed_date} > f.period_start THEN 1 ELSE 0 END
+          FROM facts f {_DIMENSION_JOINS}
+          LEFT JOIN {groups_table} g ON g.student_id = f.student_id
+         ORDER BY f.sy, f.student_id
     """  # noqa: S608 - only module constants are interpolated
 
 

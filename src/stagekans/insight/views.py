@@ -391,3 +391,44 @@ def survey_answer(request: HttpRequest, placement: int, party: str) -> HttpRespo
             messages.success(request, _("Dank je wel voor je antwoorden."))
             return redirect("insight:surveys")
     return render(request, "insight/survey_form.html", {"form": form, "placement": found})
+
+
+# --- research extracts ----------
+
+
+@login_required
+@permission_required("insight.manage_research_extracts", raise_exception=True)
+def research(request: HttpRequest) -> HttpResponse:
+    from stagekans.insight.forms import ResearchProjectForm
+    from stagekans.insight.services import research as research_services
+
+    form = ResearchProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            research_services.register_project(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Het onderzoeksproject is vastgelegd."))
+            return redirect("insight:research")
+    return render(
+        request, "insight/research.html", {"form": form, "projects": selectors.projects()}
+    )
+
+
+@login_required
+@permission_required("insight.manage_research_extracts", raise_exception=True)
+@require_POST
+def research_extract(request: HttpRequest, pk: int) -> HttpResponse:
+    from stagekans.insight.models import ResearchProject
+    from stagekans.insight.services import research as research_services
+
+    project = get_object_or_404(ResearchProject, pk=pk)
+    try:
+        content = research_services.release_extract(acting_user=request.user, project=project)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("insight:research")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="onderzoeksbestand-{project.pk}.csv"'
+    return response
