@@ -45,6 +45,7 @@ DEMO_LOGINS: list[tuple[Role, str, str]] = [
     (Role.SBB_TEAM_LEAD, "teamleider", "Teamleider onderzoek (SBB)"),
     (Role.MELDPUNT, "meldpunt", "Meldpunt-medewerker"),
     (Role.ANALYST, "analist", "Analist / adviescommissie"),
+    (Role.ADVISORY_COMMITTEE, "adviescommissie", "Adviescommissie"),
     (Role.ADMIN, "beheerder", "Beheerder"),
 ]
 
@@ -183,6 +184,9 @@ class DemoBuilder:
         from stagekans.demo.scenarios import Scenarios
 
         result.scenario_counts = Scenarios(self, schools, students, companies).build()
+        from stagekans.demo.insight import InsightDemo
+
+        result.scenario_counts.update(InsightDemo(self.rng, students).build())
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()
