@@ -61,6 +61,8 @@ class InsightDemo:
         by_qualification: dict[int, list[Vacancy]] = defaultdict(list)
         for v in vacancies:
             by_qualification[v.qualification_id].append(v)
+        if len(vacancies) < 2 or len(self.students) < 2:
+            return {}
         # Two sought-after companies that invite students with a migration background less.
         busy = vacancies[:6]
         first = self.students[0]  # the demo student: a placement with her survey still open
@@ -109,7 +111,7 @@ class InsightDemo:
                     except ValidationError:
                         pass
                     continue
-                sent = timezone.make_aware(base + dt.timedelta(days=rng.randint(0, 60)))
+                sent = timezone.make_aware(base + dt.timedelta(days=rng.randint(0, 30)))
                 tries = rng.randint(1, 6)
                 chance = 0.48 if migrant else 0.68
                 for attempt in range(tries):
@@ -121,7 +123,7 @@ class InsightDemo:
                     accepted = invite and rng.random() < (chance / (chance + 0.1))
                     if attempt == tries - 1 and year == 2025 and rng.random() < 0.6:
                         accepted = invite = True
-                    at = sent + dt.timedelta(days=12 * attempt)
+                    at = sent + dt.timedelta(days=8 * attempt)
                     status = "accepted" if accepted else "rejected"
                     reason = (
                         ""
