@@ -13,6 +13,7 @@ invite students with a migration background much less often, so they show up as 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from collections import defaultdict
@@ -68,7 +69,7 @@ class InsightDemo:
         first = self.students[0]  # the demo student: a placement with her survey still open
         own_first = by_qualification.get(first.programme.qualification_id)
         if own_first:
-            try:
+            with contextlib.suppress(ValidationError):
                 create_placement(
                     acting_user=None,
                     student=first,
@@ -77,8 +78,6 @@ class InsightDemo:
                     end_date=own_first[0].end_date,
                     source=PlacementSource.SCHOOL,
                 )
-            except ValidationError:
-                pass
         biased = {busy[0].company_id, busy[1].company_id}
         applications: list[tuple[Application, dict[str, Any]]] = []
         placements = 0
