@@ -16,6 +16,7 @@ from django.db.models import Count
 
 from stagekans.background.models import (
     HERKOMST_GROUP,
+    VALUES,
     Attribute,
     BackgroundStatement,
     Disability,
@@ -70,13 +71,30 @@ def _code(attribute: str, value: str) -> int:
     return 0
 
 
-@contextmanager
-def group_codes_table(student_ids_sql: str = "SELECT id FROM education_student") -> Iterator[str]:
-    """A temporary table (student_id, herkomst, disability, gender) of the students with at least
-    one statement, codes as in GROUP_CODES, for aggregate SQL inside the caller's transaction.
-    Dropped on leaving. Yields the table name."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("group_codes_table must be used inside transaction.atomic()")
+def _code_case(attribute: str) -> str:
+    """SQL CASE mapping a stored value of `attribute` to its group code (constants only)."""
+    whens = []
+    for value, _label in VALUES[attribute].choices:
+        code = _code(attribute, str(value))
+        whens.append(f"WHEN b.attribute = '{attribute}' AND b.value = '{value}' THEN {code}")
+    return f"MAX(CASE {' '.join(whens)} ELSE 0 END)"
+
+
+def _fill_in_postgresql(cursor: Any) -> None:
+    """Pseudonyms computed inside PostgreSQL (pgcrypto's hmac, migration background 0002) and
+    joined there: no per-student value leaves the database. The key is a query parameter."""
+    sql = (
+        f"INSERT INTO {TEMP_TABLE} "  # noqa: S608 - constants only; the key is a parameter
+        f"SELECT s.id, {_code_case('herkomst')}, {_code_case('disability')}, "
+        f"{_code_case('gender')} "
+        "FROM education_student s JOIN background_backgroundstatement b "
+        "ON b.pseudonym = encode(hmac(convert_to('student:' || s.id::text, 'UTF8'), %s, "
+        "'sha256'), 'hex') GROUP BY s.id"
+    )
+    cursor.execute(sql, [_key()])
+
+
+def _fill_in_python(cursor: Any) -> None:
     statements: dict[str, list[int]] = {}
     column: dict[str, int] = {"herkomst": 0, "disability": 1, "gender": 2}
     for pseud, attribute, value in BackgroundStatement.objects.values_list(
@@ -86,13 +104,22 @@ def group_codes_table(student_ids_sql: str = "SELECT id FROM education_student")
         codes[column[attribute]] = _code(attribute, value)
     rows: list[tuple[int, int, int, int]] = []
     if statements:
-        with connection.cursor() as cursor:
-            cursor.execute(student_ids_sql)
-            ids = [r[0] for r in cursor.fetchall()]
+        cursor.execute("SELECT id FROM education_student")
+        ids = [r[0] for r in cursor.fetchall()]
         for pseud, sid in pseudonyms(_key(), ids).items():
             found = statements.get(pseud)
             if found is not None:
                 rows.append((sid, found[0], found[1], found[2]))
+    cursor.executemany(f"INSERT INTO {TEMP_TABLE} VALUES (%s, %s, %s, %s)", rows)  # noqa: S608
+
+
+@contextmanager
+def group_codes_table() -> Iterator[str]:
+    """A temporary table (student_id, herkomst, disability, gender) of the students with at least
+    one statement, codes as in GROUP_CODES, for aggregate SQL inside the caller's transaction.
+    Dropped on leaving. Yields the table name."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("group_codes_table must be used inside transaction.atomic()")
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
         cursor.execute(
@@ -100,13 +127,10 @@ def group_codes_table(student_ids_sql: str = "SELECT id FROM education_student")
             "herkomst smallint NOT NULL, disability smallint NOT NULL, gender smallint NOT NULL)"
         )
         if connection.vendor == "postgresql":
-            raw: Any = cursor.cursor
-            with raw.copy(f"COPY {TEMP_TABLE} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _fill_in_postgresql(cursor)
             cursor.execute(f"ANALYZE {TEMP_TABLE}")
         else:
-            cursor.executemany(f"INSERT INTO {TEMP_TABLE} VALUES (%s, %s, %s, %s)", rows)  # noqa: S608
+            _fill_in_python(cursor)
     try:
         yield TEMP_TABLE
     finally:

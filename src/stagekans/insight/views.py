@@ -45,6 +45,8 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     region = _choice(request.GET.get("regio", ""), [k for k, _ in outcomes.REGIONS], "")
     if attribute != Attribute.HERKOMST:
         sector = region = ""  # disability and gender are published nationally only
+    if sector and region:
+        region = ""  # one filter at a time: sector or region (docs/insight-method.md)
     breakdown = _choice(request.GET.get("indeling", ""), [str(b) for b in BREAKDOWNS], "strategy")
     return {
         "years": years,

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from stagekans.audit.models import AuditEvent
@@ -16,7 +16,7 @@ from stagekans.insight import outcomes, signals
 from stagekans.insight.models import CompanySignal, OutcomeTable, RecomputeRun
 
 
-def recompute(*, acting_user: Any, with_combinations: bool = True) -> RecomputeRun:
+def recompute(*, acting_user: Any, with_combinations: bool = False) -> RecomputeRun:
     """Compute everything into a new run and make it current in one transaction; the previous
     run's tables are deleted. Idempotent: running twice gives the same tables."""
     clock = time.perf_counter()
@@ -24,6 +24,10 @@ def recompute(*, acting_user: Any, with_combinations: bool = True) -> RecomputeR
     with transaction.atomic():
         # One recompute at a time: a second waits here, then recomputes on fresh data.
         RecomputeRun.objects.select_for_update().filter(is_current=True).first()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Sorts and hash joins of millions of rows in memory, for this transaction only.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
         with group_codes_table() as groups:
             cubes = outcomes.load_cubes(groups)
             signal_result = signals.compute(groups, k)
