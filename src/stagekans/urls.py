@@ -24,6 +24,8 @@ urlpatterns = [
     path("onderzoek/", include("stagekans.cases.urls")),
     path("voorlichting/", include("stagekans.voorlichting.urls")),
     path("informatiepakket/", include("stagekans.informatiepakket.urls")),
+    path("inzicht/", include("stagekans.insight.urls")),
+    path("mijn-achtergrond/", include("stagekans.background.urls")),
     path("uitgaande-mail/", include("stagekans.notifications.urls")),
     path("stages/", include("stagekans.placements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

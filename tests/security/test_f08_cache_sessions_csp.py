@@ -160,6 +160,7 @@ def test_check_deploy_is_clean_on_production_settings(tmp_path):
         "DJANGO_SETTINGS_MODULE": "stagekans.settings.production",
         "DJANGO_SECRET_KEY": "k" * 20 + "-deploy-check-" + "z9Q" * 12,
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/5",
+        "BACKGROUND_PSEUDONYM_KEY": "b" * 20 + "-pseudonym-" + "q7W" * 8,
         "DJANGO_ALLOWED_HOSTS": "stagekans.example.nl",
     }
     result = subprocess.run(

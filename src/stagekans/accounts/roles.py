@@ -20,6 +20,7 @@ class Role(StrEnum):
     SBB_TEAM_LEAD = "sbb_team_lead"
     MELDPUNT = "meldpunt"
     ANALYST = "analyst"
+    ADVISORY_COMMITTEE = "advisory_committee"
     ADMIN = "admin"
 
 
@@ -51,6 +52,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "education.view_own_student_profile",
             "meldpunt.view_own_reports",
             "placements.request_contact",
+            "background.state_own_background",
+            "insight.answer_survey",
         ),
         second_factor=False,
         idle_minutes=120,
@@ -79,6 +82,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "placements.supervise_placement",
             "placements.sign_agreement",
             "placements.view_compliance",
+            "insight.answer_survey",
         ),
     ),
     Role.COMPANY_TRAINER: RoleDefinition(
@@ -103,6 +107,7 @@ ROLES: dict[Role, RoleDefinition] = {
             # placements (issue 11): sign the POK for the company, ask the school for contact
             "placements.sign_agreement",
             "placements.request_contact",
+            "insight.answer_survey",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(
@@ -126,6 +131,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "register.approve_revocation",
             "stagemarkt.view_vacancy",
             "stagemarkt.view_companyprofile",
+            # Company signals for a conversation (issue 13); each view is audited.
+            "insight.view_company_signals",
         ),
         sensitive=True,
     ),
@@ -189,6 +196,20 @@ ROLES: dict[Role, RoleDefinition] = {
             "accounts.view_aggregates",
             "meldpunt.view_report_statistics",
             "voorlichting.view_national_coverage",
+            "insight.view_insight_dashboard",
+            "insight.recompute_insight",
+            "insight.manage_research_extracts",
+        ),
+    ),
+    Role.ADVISORY_COMMITTEE: RoleDefinition(
+        "Adviescommissie",
+        "Adviescommissie: dashboards, pilotrapport en simulatie; alleen geaggregeerde cijfers.",
+        (
+            "informatiepakket.view_handout_coverage",
+            "accounts.view_aggregates",
+            "meldpunt.view_report_statistics",
+            "voorlichting.view_national_coverage",
+            "insight.view_insight_dashboard",
         ),
     ),
     Role.ADMIN: RoleDefinition(

@@ -150,6 +150,26 @@ class AuditEvent(models.TextChoices):
         "placement.overdue_escalated",
         _("Coördinator gewaarschuwd: contactmoment ruim te laat"),
     )
+    # insight and voluntary background (issue 13)
+    BACKGROUND_STATED = "background.stated", _("Achtergrond vrijwillig opgegeven (met toestemming)")
+    BACKGROUND_WITHDRAWN = "background.withdrawn", _("Toestemming achtergrond ingetrokken, gewist")
+    INSIGHT_RECOMPUTED = "insight.recomputed", _("Inzichtcijfers opnieuw berekend")
+    INSIGHT_SIGNALS_VIEWED = (
+        "insight.signals_viewed",
+        _("Lijst met signalen over leerbedrijven bekeken"),
+    )
+    INSIGHT_SIGNAL_VIEWED = "insight.signal_viewed", _("Signaal over een leerbedrijf bekeken")
+    INSIGHT_SURVEY_ANSWERED = "insight.survey_answered", _("Ervaringsvragenlijst ingevuld")
+    INSIGHT_PROJECT_REGISTERED = (
+        "insight.project_registered",
+        _("Onderzoeksproject met gegevensovereenkomst vastgelegd"),
+    )
+    INSIGHT_EXTRACT_RELEASED = "insight.extract_released", _("Onderzoeksbestand vrijgegeven")
+    INSIGHT_EXTRACT_REFUSED = (
+        "insight.extract_refused",
+        _("Onderzoeksbestand geweigerd (k-anonimiteit niet gehaald)"),
+    )
+    INSIGHT_EXPORTED = "insight.exported", _("Inzichtcijfers gedownload")
 
 
 class AuditLog(AppendOnlyModel):

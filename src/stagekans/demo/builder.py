@@ -47,6 +47,7 @@ DEMO_LOGINS: list[tuple[Role, str, str]] = [
     (Role.SBB_TEAM_LEAD, "teamleider", "Teamleider onderzoek (SBB)"),
     (Role.MELDPUNT, "meldpunt", "Meldpunt-medewerker"),
     (Role.ANALYST, "analist", "Analist / adviescommissie"),
+    (Role.ADVISORY_COMMITTEE, "adviescommissie", "Adviescommissie"),
     (Role.ADMIN, "beheerder", "Beheerder"),
 ]
 
@@ -189,6 +190,9 @@ class DemoBuilder:
 
         result.scenario_counts.update(build_journeys(self, schools, students, companies))
         result.scenario_counts |= build_placements(self)
+        from stagekans.demo.insight import InsightDemo
+
+        result.scenario_counts.update(InsightDemo(self.rng, students).build())
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "stagekans.stagemarkt",
     "stagekans.placements",
     "stagekans.applications",
+    "stagekans.background",
+    "stagekans.insight",
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
@@ -115,6 +117,10 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
 # Meldpunt: months after closure that reporters' contact details are kept; statistics threshold.
 MELDPUNT_RETENTION_MONTHS = int(env.get("MELDPUNT_RETENTION_MONTHS"))
 MELDPUNT_SUPPRESSION_THRESHOLD = int(env.get("MELDPUNT_SUPPRESSION_THRESHOLD"))
+# Insight (issue 13): the background pseudonym key (never stored in the database) and the
+# small-cell threshold of every published insight table.
+BACKGROUND_PSEUDONYM_KEY: str = env.get("BACKGROUND_PSEUDONYM_KEY")
+INSIGHT_SUPPRESSION_THRESHOLD = int(env.get("INSIGHT_SUPPRESSION_THRESHOLD"))
 # Proxies of our own in front of the web processes; the client address for rate limits is the
 # X-Forwarded-For entry this many hops from the right (0: REMOTE_ADDR, the header is ignored).
 STAGEKANS_TRUSTED_PROXY_COUNT = int(env.get("STAGEKANS_TRUSTED_PROXY_COUNT"))
@@ -213,6 +219,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60 * 60 * 24,
     },
     "voorlichting-reminders": {"task": "voorlichting.send_reminders", "schedule": 60 * 60 * 24},
+    "insight-recompute": {"task": "insight.recompute", "schedule": 60 * 60 * 24},
     "cases-hearing-reminders": {
         "task": "cases.send_hearing_reminders",
         "schedule": 60 * 60 * 24,

@@ -76,6 +76,19 @@ DECLARED: list[EnvVar] = [
         "Published report statistics hide every cell (and total) from 1 to this number minus 1.",
     ),
     EnvVar(
+        "BACKGROUND_PSEUDONYM_KEY",
+        "",
+        "Secret key of the pseudonym that links voluntary background statements to students "
+        "(required in production, at least 32 characters; changing it unlinks every statement). "
+        "Empty outside production: derived from DJANGO_SECRET_KEY.",
+    ),
+    EnvVar(
+        "INSIGHT_SUPPRESSION_THRESHOLD",
+        "10",
+        "Published insight tables (outcomes, signals, surveys) hide every count from 1 to this "
+        "number minus 1, plus what is needed to stop recalculation.",
+    ),
+    EnvVar(
         "API_THROTTLE_RATES",
         "anon=300/min,user=600/min,public-api=240/min,stagemarkt-search=120/min",
         "API rate limits per client (or per account when logged in), scope=number/period with "

@@ -9,6 +9,9 @@ DEBUG = False
 if SECRET_KEY == "insecure-dev-key-change-me":  # noqa: F405, S105
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 
+if len(get("BACKGROUND_PSEUDONYM_KEY")) < 32:
+    raise ImproperlyConfigured("BACKGROUND_PSEUDONYM_KEY must be set in production (32+ chars).")
+
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 }

@@ -117,6 +117,7 @@ def test_probes_are_not_redirected_to_https_in_production():
         "DJANGO_SETTINGS_MODULE": "stagekans.settings.production",
         "DJANGO_SECRET_KEY": "x" * 64,
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "BACKGROUND_PSEUDONYM_KEY": "p" * 40,
         "DJANGO_ALLOWED_HOSTS": "testserver",
     }
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=REPO_ROOT)

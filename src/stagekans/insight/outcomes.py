@@ -1,0 +1,361 @@
+"""Outcome measures aggregated in SQL, rolled up with numpy, published through insight.publish.
+
+One SQL statement turns applications and placements into the finest cube of student-years
+(school year × strategy × sector × region × level × herkomst × disability × gender) with the
+sums of every measure; numpy rolls that cube up to each published table. The background groups
+come from a temporary table filled by background.selectors inside the same transaction.
+
+Strategy: the strategy of a student's first attempt in a school year. An attempt is an
+application (open application), or a placement the school or a matching round made. When
+matching rounds exist, their participations are one more branch of ATTEMPTS_SQL (a round the
+student was not placed in is a failed attempt with the round's strategy); nothing else changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db import connection
+
+from stagekans.applications.workflow import RejectionReason
+from stagekans.background.models import Attribute
+from stagekans.background.selectors import GROUP_CODES, REFERENCE_CODE
+from stagekans.education.models import Sector
+from stagekans.geo.places import Province
+from stagekans.insight.models import Breakdown, Measure
+from stagekans.insight.publish import CountTable, placed_payloads, rate_payloads, share_payload
+from stagekans.placements.workflow import PlacementSource
+
+STRATEGIES: list[tuple[str, str]] = [(str(k), str(v)) for k, v in PlacementSource.choices]
+SECTORS: list[tuple[str, str]] = [(str(k), str(v)) for k, v in Sector.choices]
+REGIONS: list[tuple[str, str]] = [(str(k), str(v)) for k, v in Province.choices]
+LEVELS: list[tuple[str, str]] = [(str(n), f"Niveau {n}") for n in range(1, 5)]
+REASONS: list[tuple[str, str]] = [(str(k), str(v)) for k, v in RejectionReason.choices]
+ATTRIBUTES: list[str] = [str(Attribute.HERKOMST), str(Attribute.DISABILITY), str(Attribute.GENDER)]
+# Sums per finest cell, in this order.
+SUMS = ["n", "placed_first", "applications", "placed", "days", "days_sq", "unplaced_start"]
+
+
+def _school_year(column: str) -> str:
+    """SQL for the school year (starting 1 August) of a timestamp column."""
+    if connection.vendor == "postgresql":
+        return (
+            f"CAST(EXTRACT(YEAR FROM ({column} AT TIME ZONE 'Europe/Amsterdam') "
+            "- INTERVAL '7 months') AS integer)"
+        )
+    return f"CAST(strftime('%Y', {column}, '-7 months') AS integer)"
+
+
+def _days(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+def _date_of(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(({column} AT TIME ZONE 'Europe/Amsterdam') AS date)"
+    return f"date({column})"
+
+
+def attempts_sql() -> str:
+    """Every attempt of a student to find an internship, one row each."""
+    return """
+        SELECT a.student_id, a.sent_at AS at, 'application' AS strategy,
+               CASE WHEN a.status = 'accepted' THEN 1 ELSE 0 END AS success,
+               a.decided_at AS success_at, 1 AS is_application, v.start_date AS period_start
+          FROM applications_application a
+          JOIN stagemarkt_vacancy v ON v.id = a.vacancy_id
+        UNION ALL
+        SELECT p.student_id, p.created_at, p.source, 1, p.created_at, 0, p.start_date
+          FROM placements_placement p
+         WHERE p.source <> 'application' AND p.status <> 'cancelled'
+    """
+
+
+def _facts_cte() -> str:
+    """WITH … facts: one row per student and school year with her outcome facts."""
+    sy = _school_year("t.at")
+    return f"""
+        WITH ranked AS (
+            SELECT t.*, {sy} AS sy,
+                   ROW_NUMBER() OVER (PARTITION BY t.student_id, {sy} ORDER BY t.at, t.strategy)
+                       AS rn
+              FROM ({attempts_sql()}) t
+        ), facts AS (
+            SELECT student_id, sy,
+                   MAX(CASE WHEN rn = 1 THEN strategy END) AS strategy,
+                   MAX(CASE WHEN rn = 1 THEN success ELSE 0 END) AS placed_first,
+                   SUM(is_application) AS applications,
+                   MAX(success) AS placed,
+                   MIN(at) AS first_at,
+                   MIN(CASE WHEN success = 1 THEN success_at END) AS placed_at,
+                   MIN(period_start) AS period_start
+              FROM ranked GROUP BY student_id, sy
+        )
+    """  # noqa: S608 - only module constants are interpolated
+
+
+_DIMENSION_JOINS = """
+          JOIN education_student s ON s.id = f.student_id
+          JOIN education_school sc ON sc.id = s.school_id
+          JOIN education_programme pr ON pr.id = s.programme_id
+          JOIN education_qualification q ON q.id = pr.qualification_id
+"""
+
+
+def student_years_sql(groups_table: str) -> str:
+    days = _days("f.placed_at", "f.first_at")
+    placed_date = _date_of("f.placed_at")
+    return f"""{_facts_cte()}
+        SELECT f.sy, f.strategy, q.sector, sc.province, q.niveau,
+               COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0),
+               COUNT(*), SUM(f.placed_first), SUM(f.applications), SUM(f.placed),
+               SUM(CASE WHEN f.placed = 1 THEN {days} ELSE 0 END),
+               SUM(CASE WHEN f.placed = 1 THEN {days} * {days} ELSE 0 END),
+               SUM(CASE WHEN f.placed_at IS NULL OR {placed_date} > f.period_start
+                        THEN 1 ELSE 0 END)
+          FROM facts f {_DIMENSION_JOINS}
+          LEFT JOIN {groups_table} g ON g.student_id = f.student_id
+         GROUP BY f.sy, f.strategy, q.sector, sc.province, q.niveau,
+                  COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0)
+    """  # noqa: S608 - only module constants are interpolated
+
+
+def student_year_rows_sql(groups_table: str) -> str:
+    """One row per student-year (for the pseudonymised research extract only)."""
+    days = _days("f.placed_at", "f.first_at")
+    placed_date = _date_of("f.placed_at")
+    return f"""{_facts_cte()}
+        SELECT f.student_id, f.sy, f.strategy, q.sector, sc.province, q.niveau,
+               COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0),
+               f.placed_first, f.applications, f.placed,
+               CASE WHEN f.placed = 1 THEN {days} END,
+               CASE WHEN f.placed_at IS NULL OR {placed_date} > f.period_start THEN 1 ELSE 0 END
+          FROM facts f {_DIMENSION_JOINS}
+          LEFT JOIN {groups_table} g ON g.student_id = f.student_id
+         ORDER BY f.sy, f.student_id
+    """  # noqa: S608 - only module constants are interpolated
+
+
+def refusals_sql(groups_table: str) -> str:
+    sy = _school_year("a.sent_at")
+    return f"""
+        SELECT {sy}, q.sector, sc.province, a.rejection_reason,
+               COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0),
+               COUNT(*)
+          FROM applications_application a
+          JOIN education_student s ON s.id = a.student_id
+          JOIN education_school sc ON sc.id = s.school_id
+          JOIN education_programme pr ON pr.id = s.programme_id
+          JOIN education_qualification q ON q.id = pr.qualification_id
+          LEFT JOIN {groups_table} g ON g.student_id = a.student_id
+         WHERE a.status = 'rejected'
+         GROUP BY 1, 2, 3, 4, 5, 6, 7
+    """  # noqa: S608 - only module constants are interpolated
+
+
+def _index(options: list[tuple[str, str]]) -> dict[str, int]:
+    return {key: i for i, (key, _label) in enumerate(options)}
+
+
+@dataclass
+class Cubes:
+    years: list[int]
+    outcome: npt.NDArray[np.float64]  # (Y, strategy, sector, region, level, H, D, G, SUMS)
+    refusals: npt.NDArray[np.int64]  # (Y, sector, region, reason, H, D, G)
+    student_years: int
+
+
+def load_cubes(groups_table: str) -> Cubes:
+    with connection.cursor() as cursor:
+        cursor.execute(student_years_sql(groups_table))
+        outcome_rows = cursor.fetchall()
+        cursor.execute(refusals_sql(groups_table))
+        refusal_rows = cursor.fetchall()
+    years = sorted({int(r[0]) for r in outcome_rows} | {int(r[0]) for r in refusal_rows})
+    yi = {y: i for i, y in enumerate(years)}
+    si, seci, ri, li = _index(STRATEGIES), _index(SECTORS), _index(REGIONS), _index(LEVELS)
+    reason_i = _index(REASONS)
+    hn, dn, gn = (len(GROUP_CODES[a]) for a in ATTRIBUTES)
+    outcome = np.zeros(
+        (
+            len(years),
+            len(STRATEGIES),
+            len(SECTORS),
+            len(REGIONS),
+            len(LEVELS),
+            hn,
+            dn,
+            gn,
+            len(SUMS),
+        )
+    )
+    for row in outcome_rows:
+        strategy = si.get(row[1])
+        sector, region, level = seci.get(row[2]), ri.get(row[3]), li.get(str(row[4]))
+        if None in (strategy, sector, region, level):
+            continue
+        outcome[yi[int(row[0])], strategy, sector, region, level, row[5], row[6], row[7]] = [
+            float(v or 0) for v in row[8:15]
+        ]
+    refusals = np.zeros(
+        (len(years), len(SECTORS), len(REGIONS), len(REASONS), hn, dn, gn), dtype=np.int64
+    )
+    for row in refusal_rows:
+        sector, region, reason = seci.get(row[1]), ri.get(row[2]), reason_i.get(row[3])
+        if None in (sector, region, reason):
+            continue
+        refusals[yi[int(row[0])], sector, region, reason, row[4], row[5], row[6]] += int(row[7])
+    return Cubes(years, outcome, refusals, int(outcome[..., 0].sum()))
+
+
+def _collapse_groups(cube: npt.NDArray[Any], first_group_axis: int, attribute: str) -> Any:
+    """Keep the axis of `attribute`, sum the other two background axes."""
+    position = ATTRIBUTES.index(attribute)
+    others = tuple(first_group_axis + i for i in range(3) if i != position)
+    return cube.sum(axis=others)
+
+
+BREAKDOWN_AXES: dict[
+    str, tuple[int, list[tuple[str, str]]]
+] = {  # axes of the per-year cube (strategy, sector, region, level, group, sums)
+    Breakdown.STRATEGY: (0, STRATEGIES),
+    Breakdown.SECTOR: (1, SECTORS),
+    Breakdown.REGION: (2, REGIONS),
+    Breakdown.LEVEL: (3, LEVELS),
+}
+
+
+def _breakdown_tables(
+    sub: npt.NDArray[np.float64], options: dict[str, list[tuple[str, str]]]
+) -> dict[str, list[CountTable]]:
+    """sub: (strategy, sector, region, level, group, sums) → the count tables per measure;
+    options: the rows of each breakdown (a filtered axis keeps only its one value)."""
+    shaped: list[tuple[str, list[str], list[str], npt.NDArray[np.float64]]] = [
+        (str(Breakdown.TOTAL), [""], ["Totaal"], sub.sum(axis=(0, 1, 2, 3))[None, ...])
+    ]
+    for breakdown, (axis, _all) in BREAKDOWN_AXES.items():
+        others = tuple(a for a in range(4) if a != axis)
+        rows = options[breakdown]
+        shaped.append((breakdown, [k for k, _ in rows], [v for _, v in rows], sub.sum(axis=others)))
+    n, first, apps, placed = (
+        SUMS.index(x) for x in ("n", "placed_first", "applications", "placed")
+    )
+    days, days_sq, unplaced = (SUMS.index(x) for x in ("days", "days_sq", "unplaced_start"))
+    out: dict[str, list[CountTable]] = {"first": [], "placed": [], "unplaced": []}
+    for breakdown, keys, labels, cells in shaped:
+        total = np.rint(cells[..., n]).astype(np.int64)
+        first_yes = np.rint(cells[..., first]).astype(np.int64)
+        placed_yes = np.rint(cells[..., placed]).astype(np.int64)
+        unplaced_yes = np.rint(cells[..., unplaced]).astype(np.int64)
+        sums = {
+            "applications": cells[..., apps],
+            "days": cells[..., days],
+            "days_sq": cells[..., days_sq],
+        }
+        out["first"].append(CountTable(breakdown, keys, labels, first_yes, total - first_yes))
+        out["placed"].append(
+            CountTable(breakdown, keys, labels, placed_yes, total - placed_yes, sums)
+        )
+        out["unplaced"].append(
+            CountTable(breakdown, keys, labels, unplaced_yes, total - unplaced_yes)
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Published:
+    measure: str
+    attribute: str
+    school_year: int
+    sector: str
+    region: str
+    breakdown: str
+    payload: dict[str, Any]
+
+
+def _filters(with_combinations: bool) -> list[tuple[int | None, int | None]]:
+    combos: list[tuple[int | None, int | None]] = [(None, None)]
+    combos += [(s, None) for s in range(len(SECTORS))]
+    combos += [(None, r) for r in range(len(REGIONS))]
+    if with_combinations:
+        combos += [(s, r) for s in range(len(SECTORS)) for r in range(len(REGIONS))]
+    return combos
+
+
+def publish_all(cubes: Cubes, k: int, *, with_combinations: bool = True) -> list[Published]:
+    """Every published table: herkomst for every filter; disability and gender nationally."""
+    published: list[Published] = []
+    for attribute in ATTRIBUTES:
+        groups = [(code, label) for code, _key, label in GROUP_CODES[attribute]]
+        reference = next(
+            i for i, (code, _l) in enumerate(groups) if code == REFERENCE_CODE[attribute]
+        )
+        cube = _collapse_groups(cubes.outcome, 5, attribute)  # (Y, st, sec, reg, lvl, grp, sums)
+        refusals = _collapse_groups(cubes.refusals, 4, attribute)  # (Y, sec, reg, reason, grp)
+        filters = _filters(with_combinations) if attribute == Attribute.HERKOMST else [(None, None)]
+        for yi, year in enumerate(cubes.years):
+            for sector, region in filters:
+                sub = cube[yi]
+                ref = refusals[yi]
+                if sector is not None:
+                    sub = sub[:, sector : sector + 1]
+                    ref = ref[sector : sector + 1]
+                if region is not None:
+                    sub = sub[:, :, region : region + 1]
+                    ref = ref[:, region : region + 1]
+                sector_key = SECTORS[sector][0] if sector is not None else ""
+                region_key = REGIONS[region][0] if region is not None else ""
+
+                where = (attribute, year, sector_key, region_key)
+
+                def add(
+                    measure: str, breakdown: str, payload: dict[str, Any], where: Any = where
+                ) -> None:
+                    attribute_, year_, sector_, region_ = where
+                    published.append(
+                        Published(measure, attribute_, year_, sector_, region_, breakdown, payload)
+                    )
+
+                if sub[..., 0].sum() > 0:
+                    options = {b: list(o) for b, (_a, o) in BREAKDOWN_AXES.items()}
+                    if sector is not None:
+                        options[Breakdown.SECTOR] = [SECTORS[sector]]
+                    if region is not None:
+                        options[Breakdown.REGION] = [REGIONS[region]]
+                    tables = _breakdown_tables(sub, options)
+                    for t, p in zip(
+                        tables["first"],
+                        rate_payloads(tables["first"], groups, reference, k, four_fifths=True),
+                        strict=True,
+                    ):
+                        add(Measure.PLACED_FIRST, t.breakdown, p)
+                    for t, p in zip(
+                        tables["unplaced"],
+                        rate_payloads(tables["unplaced"], groups, reference, k, four_fifths=False),
+                        strict=True,
+                    ):
+                        add(Measure.UNPLACED_AT_START, t.breakdown, p)
+                    per_placement, days = placed_payloads(tables["placed"], groups, reference, k)
+                    for t, p1, p2 in zip(tables["placed"], per_placement, days, strict=True):
+                        add(Measure.APPS_PER_PLACEMENT, t.breakdown, p1)
+                        add(Measure.DAYS_TO_PLACEMENT, t.breakdown, p2)
+                reasons = ref.sum(axis=(0, 1))  # (reason, group)
+                if reasons.sum() > 0:
+                    add(
+                        Measure.REFUSAL_REASON,
+                        Breakdown.REASON,
+                        share_payload(
+                            [k_ for k_, _ in REASONS],
+                            [v for _, v in REASONS],
+                            reasons.astype(np.int64),
+                            groups,
+                            reference,
+                            k,
+                        ),
+                    )
+    return published
