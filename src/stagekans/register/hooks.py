@@ -80,3 +80,25 @@ def revocation_effects(*, recognition: Any, revocation: Any = None) -> list[str]
     for handler in list(_revocation_previews):
         effects.extend(handler(recognition=recognition, revocation=revocation))
     return effects
+
+
+AssessmentPanel = Callable[..., Any]
+_assessment_panels: list[AssessmentPanel] = []
+
+
+def on_assessment_panel(provider: AssessmentPanel) -> AssessmentPanel:
+    """Register a panel that higher apps show on a recognition's page, beside the conditions the
+    adviser assesses. The provider gets `recognition` and `user` and returns a dict with
+    `template` (a template name) and `context`, or None when it has nothing for this user."""
+    if provider not in _assessment_panels:
+        _assessment_panels.append(provider)
+    return provider
+
+
+def assessment_panels(*, recognition: Any, user: Any) -> list[dict[str, Any]]:
+    panels = []
+    for provider in list(_assessment_panels):
+        panel = provider(recognition=recognition, user=user)
+        if panel is not None:
+            panels.append(panel)
+    return panels

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "stagekans.stagemarkt",
     "stagekans.placements",
     "stagekans.applications",
+    "stagekans.equalchances",
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
