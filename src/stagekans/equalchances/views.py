@@ -33,6 +33,11 @@ def _own_company_or_403(request: HttpRequest) -> Any:
     return company
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The POST data, also when empty (an empty submission must show errors, not a new form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _grouping(request: HttpRequest) -> str:
     per = request.GET.get("per", "sector")
     if per not in ("sector", "provincie"):
@@ -73,7 +78,7 @@ def scan_fill(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Er is nog geen zelfscan gepubliceerd."))
         return redirect("equalchances:scan_home")
     questions = selectors.questions_of(version)
-    form = SelfScanForm(request.POST or None, questions=questions)
+    form = SelfScanForm(_posted(request), questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.submit_scan(
@@ -188,7 +193,7 @@ def version_create(request: HttpRequest) -> HttpResponse:
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(ScanVersion, pk=pk)
     form = VersionIntroForm(
-        request.POST or None, initial={"title": version.title, "intro": version.intro}
+        _posted(request), initial={"title": version.title, "intro": version.intro}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -244,7 +249,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
             f"points_{i}": option.points,
             f"advice_{i}": option.advice,
         }
-    form = QuestionForm(request.POST or None, initial=initial, option_count=len(options))
+    form = QuestionForm(_posted(request), initial=initial, option_count=len(options))
     if request.method == "POST":
         if not question.version.is_editable:
             messages.error(request, _("Een gepubliceerde versie kan niet meer worden gewijzigd."))
@@ -299,8 +304,8 @@ def policy(request: HttpRequest) -> HttpResponse:
             )
         }
     form = PolicyForm(
-        request.POST or None,
-        request.FILES or None,
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
         initial=initial,
         has_document=bool(current and current.document),
     )
@@ -356,7 +361,7 @@ def training(request: HttpRequest) -> HttpResponse:
     ):
         raise PermissionDenied
     trainer = getattr(user, "trainer", None)
-    form = AttendanceForm(request.POST or None) if trainer is not None else None
+    form = AttendanceForm(_posted(request)) if trainer is not None else None
     if request.method == "POST":
         if form is None or trainer is None or not user.has_perm("equalchances.record_own_training"):
             raise PermissionDenied
@@ -386,7 +391,7 @@ def training(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("equalchances.register_training", raise_exception=True)
 def training_register(request: HttpRequest) -> HttpResponse:
-    form = RegisterAttendanceForm(request.POST or None)
+    form = RegisterAttendanceForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         trainer = form.cleaned_data["email"]
         try:
