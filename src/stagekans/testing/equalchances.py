@@ -47,7 +47,9 @@ POLICY_ANSWERS: services.PolicyAnswers = {
     "structured_interviews": False,
     "multiple_assessors": True,
     "written_refusal_reasons": False,
-    "complaint_route": "Mail naar vertrouwenspersoon@bedrijf.nl of het Meldpunt stagediscriminatie.",
+    "complaint_route": (
+        "Mail naar vertrouwenspersoon@bedrijf.nl of het Meldpunt stagediscriminatie."
+    ),
     "responsible": "Hoofd HR",
     "notes": "",
 }
