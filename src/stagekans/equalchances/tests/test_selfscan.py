@@ -256,7 +256,11 @@ def test_version_pages_edit_and_publish(advisor):
     question = selectors.questions_of(draft)[0]
     data = {"step": question.step, "text": "Waar zet u uw vacatures?", "help_text": ""}
     for i, option in enumerate(question.options.all(), start=1):
-        data |= {f"label_{i}": option.label, f"points_{i}": option.points, f"advice_{i}": "Advies"}
+        data |= {
+            f"label_{i}": option.label,
+            f"points_{i}": str(option.points),
+            f"advice_{i}": "Advies",
+        }
     data["points_1"] = "99"
     response = client.post(f"/gelijke-kansen/zelfscan/vragen/{question.pk}/", data)
     assert response.status_code == 400
