@@ -180,9 +180,11 @@ class DemoBuilder:
         companies, recognitions = self._companies(qualifications)
         result.companies, result.recognitions = len(companies), recognitions
         result.logins = self._logins(schools, students, companies)
+        from stagekans.demo.equalchances import EqualChancesDemo
         from stagekans.demo.scenarios import Scenarios
 
         result.scenario_counts = Scenarios(self, schools, students, companies).build()
+        result.scenario_counts |= EqualChancesDemo(self, companies).build()
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stagekans.companies.models import Company, Trainer
@@ -257,7 +258,7 @@ class RecruitmentPolicy(AppendOnlyModel):
         related_name="recruitment_policies",
         verbose_name=_("leerbedrijf"),
     )
-    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -352,9 +352,11 @@ def record_policy(
     answers: PolicyAnswers,
     document: UploadedFile | None = None,
     keep_document: bool = True,
+    recorded_at: dt.datetime | None = None,
 ) -> RecruitmentPolicy:
     """Record the company's current equal-chances recruitment policy (a new version; earlier
-    ones stay). Without a new document the previous one is kept unless `keep_document` is off."""
+    ones stay). Without a new document the previous one is kept unless `keep_document` is off.
+    `recorded_at` is for loading history (demo data); it never lies in the future."""
     if not acting_user.has_perm("equalchances.record_recruitment_policy"):
         raise PermissionDenied
     _own_company(acting_user, company)
@@ -389,6 +391,7 @@ def record_policy(
         complaint_route=complaint_route,
         responsible=responsible,
         notes=answers.get("notes", "").strip(),
+        recorded_at=min(recorded_at or timezone.now(), timezone.now()),
     )
     if content is not None and document is not None:
         policy.document.save("beleid.pdf", ContentFile(content), save=False)
