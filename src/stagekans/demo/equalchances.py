@@ -5,7 +5,7 @@ Through the equalchances services, acting as the companies' praktijkopleiders an
 * the demo praktijkopleider's company filled in the self-scan three times over the past year
   and got better each time (the progress chart), recorded its recruitment policy twice (with a
   PDF), and its trainer followed two webinars (one registered by SBB);
-* about half the recognised companies filled in the scan once or twice, so the sector and
+* most recognised companies filled in the scan once or twice, so the sector and
   regional figures show published cells and suppressed small ones;
 * policies for many recognised companies — some older than a recognition period, so the
   adviser sees the reminder — and none for others;
@@ -67,15 +67,14 @@ class EqualChancesDemo:
         scans = policies = trainings = 0
         webinars = list(Webinar.objects.filter(active=True))
         for company in others:
-            roll = self.rng.random()
-            if roll > 0.55:
+            if self.rng.random() > 0.85:
                 continue
             trainer = self._trainer_of(company)
-            maturity = self.rng.random()
+            maturity = self.rng.betavariate(3, 1.5)
             scans += self._scans(trainer, maturity)
             if self.rng.random() < 0.7:
                 policies += self._policy(trainer, maturity)
-            if self.rng.random() < 0.6:
+            if self.rng.random() < 0.8:
                 trainings += self._trainings(trainer, advisor, webinars)
         self._draft(advisor)
         self.counts["zelfscans"] = scans + 3
@@ -114,7 +113,7 @@ class EqualChancesDemo:
         for question in selectors.questions_of(version):
             options = list(question.options.all())
             # A more mature company more often picks the better answers.
-            weights = [1.0 - maturity + 0.1, 0.6, maturity + 0.1][: len(options)]
+            weights = [(1 - maturity) ** 2 + 0.02, 0.3, 2 * maturity**2 + 0.02][: len(options)]
             answers[question.pk] = self.rng.choices(options, weights=weights, k=1)[0].pk
         return answers
 
@@ -167,7 +166,7 @@ class EqualChancesDemo:
         return 1
 
     def _trainings(self, trainer: User, advisor: User, webinars: list[Webinar]) -> int:
-        chosen = self.rng.sample(webinars, k=self.rng.randint(1, min(3, len(webinars))))
+        chosen = self.rng.sample(webinars, k=self.rng.randint(1, len(webinars)))
         for webinar in chosen:
             services.record_attendance(
                 acting_user=advisor if self.rng.random() < 0.4 else trainer,
