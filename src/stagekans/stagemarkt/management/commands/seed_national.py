@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from stagekans.equalchances.national import EqualChancesNational
 from stagekans.stagemarkt.models import Vacancy
 from stagekans.stagemarkt.national import NationalBuilder, analyse
 from stagekans.stagemarkt.national_people import (
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             progress=progress,
         ).build()
         analyse_people()
+        EqualChancesNational(seed=options["seed"], progress=progress).build()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Landelijke dataset geladen in {time.monotonic() - started:.1f} s: "
