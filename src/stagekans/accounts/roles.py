@@ -108,6 +108,9 @@ ROLES: dict[Role, RoleDefinition] = {
             "placements.sign_agreement",
             "placements.request_contact",
             "insight.answer_survey",
+            "equalchances.take_selfscan",
+            "equalchances.record_recruitment_policy",
+            "equalchances.record_own_training",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(
@@ -133,6 +136,11 @@ ROLES: dict[Role, RoleDefinition] = {
             "stagemarkt.view_companyprofile",
             # Company signals for a conversation (issue 13); each view is audited.
             "insight.view_company_signals",
+            "equalchances.manage_scan_versions",
+            "equalchances.view_selfscan_aggregates",
+            "equalchances.view_recruitment_policy",
+            "equalchances.register_training",
+            "equalchances.view_training_coverage",
         ),
         sensitive=True,
     ),
@@ -210,6 +218,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "meldpunt.view_report_statistics",
             "voorlichting.view_national_coverage",
             "insight.view_insight_dashboard",
+            "equalchances.view_selfscan_aggregates",
+            "equalchances.view_training_coverage",
         ),
     ),
     Role.ADMIN: RoleDefinition(

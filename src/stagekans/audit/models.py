@@ -170,6 +170,18 @@ class AuditEvent(models.TextChoices):
         _("Onderzoeksbestand geweigerd (k-anonimiteit niet gehaald)"),
     )
     INSIGHT_EXPORTED = "insight.exported", _("Inzichtcijfers gedownload")
+    # equal chances in recruitment, company side (issue 17)
+    SELFSCAN_VERSION_DRAFTED = "selfscan.version_drafted", _("Concept zelfscan aangemaakt")
+    SELFSCAN_VERSION_EDITED = "selfscan.version_edited", _("Concept zelfscan gewijzigd")
+    SELFSCAN_VERSION_PUBLISHED = "selfscan.version_published", _("Versie zelfscan gepubliceerd")
+    SELFSCAN_COMPLETED = "selfscan.completed", _("Zelfscan ingevuld")
+    RECRUITMENT_POLICY_RECORDED = "policy.recorded", _("Wervingsbeleid vastgelegd")
+    RECRUITMENT_POLICY_DOCUMENT_VIEWED = (
+        "policy.document_viewed",
+        _("Beleidsdocument werving ingezien"),
+    )
+    WEBINAR_ATTENDANCE_RECORDED = "webinar.recorded", _("Gevolgd webinar vastgelegd")
+    WEBINAR_ATTENDANCE_REMOVED = "webinar.removed", _("Gevolgd webinar verwijderd")
 
 
 class AuditLog(AppendOnlyModel):

@@ -183,6 +183,7 @@ class DemoBuilder:
         companies, recognitions = self._companies(qualifications)
         result.companies, result.recognitions = len(companies), recognitions
         result.logins = self._logins(schools, students, companies)
+        from stagekans.demo.equalchances import EqualChancesDemo
         from stagekans.demo.scenarios import Scenarios
 
         result.scenario_counts = Scenarios(self, schools, students, companies).build()
@@ -193,6 +194,7 @@ class DemoBuilder:
         from stagekans.demo.insight import InsightDemo
 
         result.scenario_counts.update(InsightDemo(self.rng, students).build())
+        result.scenario_counts |= EqualChancesDemo(self, companies).build()
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()

@@ -113,3 +113,25 @@ def revocation_asks(*, user: Any) -> list[RevocationAsk]:
     for provider in list(_revocation_ask_providers):
         asks.extend(provider(user=user))
     return sorted(asks, key=lambda ask: (ask.asked_on, ask.reference))
+
+
+AssessmentPanel = Callable[..., Any]
+_assessment_panels: list[AssessmentPanel] = []
+
+
+def on_assessment_panel(provider: AssessmentPanel) -> AssessmentPanel:
+    """Register a panel that higher apps show on a recognition's page, beside the conditions the
+    adviser assesses. The provider gets `recognition` and `user` and returns a dict with
+    `template` (a template name) and `context`, or None when it has nothing for this user."""
+    if provider not in _assessment_panels:
+        _assessment_panels.append(provider)
+    return provider
+
+
+def assessment_panels(*, recognition: Any, user: Any) -> list[dict[str, Any]]:
+    panels = []
+    for provider in list(_assessment_panels):
+        panel = provider(recognition=recognition, user=user)
+        if panel is not None:
+            panels.append(panel)
+    return panels

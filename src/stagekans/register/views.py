@@ -25,7 +25,7 @@ from stagekans.register.forms import (
     RevocationRejectForm,
     RevocationRequestForm,
 )
-from stagekans.register.hooks import revocation_asks, revocation_effects
+from stagekans.register.hooks import assessment_panels, revocation_asks, revocation_effects
 from stagekans.register.importer import IMPORT_JOB
 from stagekans.register.models import RevocationRequest, RevocationState
 from stagekans.register.workflow import (
@@ -71,6 +71,7 @@ def _detail(
         "revoke_form": forms.get("revoke_form") or RevocationRequestForm(),
         "reject_form": forms.get("reject_form") or RevocationRejectForm(),
         "user_id": user.pk,
+        "assessment_panels": assessment_panels(recognition=recognition, user=user),
     }
     return render(request, "register/recognition_detail.html", context, status=status)
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stagekans.applications",
     "stagekans.background",
     "stagekans.insight",
+    "stagekans.equalchances",
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",

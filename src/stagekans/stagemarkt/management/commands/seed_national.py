@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from stagekans.equalchances.national import EqualChancesNational
 from stagekans.placements.national import placements_step
 from stagekans.stagemarkt.models import Vacancy
 from stagekans.stagemarkt.national import NationalBuilder, analyse
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         ).build()
         analyse_people()
         self.stdout.write(f"  {placements_step(options['seed'], options['placements'], progress)}")
+        EqualChancesNational(seed=options["seed"], progress=progress).build()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Landelijke dataset geladen in {time.monotonic() - started:.1f} s: "
