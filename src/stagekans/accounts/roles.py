@@ -19,6 +19,7 @@ class Role(StrEnum):
     SBB_INVESTIGATOR = "sbb_investigator"
     SBB_TEAM_LEAD = "sbb_team_lead"
     MELDPUNT = "meldpunt"
+    EXPERT_TEAM = "expert_team"
     ANALYST = "analyst"
     ADMIN = "admin"
 
@@ -69,6 +70,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "meldpunt.file_report_on_behalf",
             "voorlichting.view_school_coverage",
             "voorlichting.announce_internship_period",
+            "support.log_school_signal",
+            "support.request_support",
         ),
     ),
     Role.COMPANY_TRAINER: RoleDefinition(
@@ -90,6 +93,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "stagemarkt.view_companyprofile",
             "stagemarkt.change_companyprofile",
             "cases.respond_to_hearing",
+            "support.request_support",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(
@@ -113,6 +117,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "register.approve_revocation",
             "stagemarkt.view_vacancy",
             "stagemarkt.view_companyprofile",
+            # Counts of school signals per company, small numbers suppressed; never a signal.
+            "support.view_signal_counts",
         ),
         sensitive=True,
     ),
@@ -167,6 +173,19 @@ ROLES: dict[Role, RoleDefinition] = {
             "meldpunt.view_report_statistics",
             # The reporting point owns the information text about internship discrimination.
             "voorlichting.publish_text",
+            # The referral directory: refer a report in one step, keep the list up to date.
+            "support.view_supportorganisation",
+            "support.import_support_organisations",
+        ),
+        sensitive=True,
+    ),
+    Role.EXPERT_TEAM: RoleDefinition(
+        "Deskundig team",
+        "Ondersteunt scholen en leerbedrijven: hulpvragen oppakken, advies en opvolging.",
+        (
+            "support.handle_support_request",
+            "support.view_support_overview",
+            "support.view_supportorganisation",
         ),
         sensitive=True,
     ),
@@ -178,6 +197,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "accounts.view_aggregates",
             "meldpunt.view_report_statistics",
             "voorlichting.view_national_coverage",
+            # The analyst role is the adviescommissie's (there is no separate role for it).
+            "support.view_support_overview",
         ),
     ),
     Role.ADMIN: RoleDefinition(
@@ -208,6 +229,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "accounts.view_aggregates",
             "voorlichting.view_informationtext",
             "voorlichting.view_national_coverage",
+            "support.view_supportorganisation",
+            "support.import_support_organisations",
         ),
         staff=True,
         sensitive=True,

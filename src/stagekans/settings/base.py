@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "stagekans.stagemarkt",
     "stagekans.placements",
     "stagekans.applications",
+    "stagekans.support",
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
