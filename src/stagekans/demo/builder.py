@@ -22,6 +22,7 @@ from stagekans.accounts.services import create_user
 from stagekans.accounts.two_factor import install_known_totp_device, requires_second_factor
 from stagekans.companies import services as company_services
 from stagekans.companies.models import Company, SizeClass
+from stagekans.demo.support import build_support_demo
 from stagekans.education import services as education_services
 from stagekans.education.models import Leerweg, Programme, Qualification, School, Sector
 from stagekans.geo.pc4 import pc4_by_place
@@ -44,6 +45,7 @@ DEMO_LOGINS: list[tuple[Role, str, str]] = [
     (Role.SBB_INVESTIGATOR, "onderzoeker", "Onderzoeker (SBB)"),
     (Role.SBB_TEAM_LEAD, "teamleider", "Teamleider onderzoek (SBB)"),
     (Role.MELDPUNT, "meldpunt", "Meldpunt-medewerker"),
+    (Role.EXPERT_TEAM, "deskundigteam", "Deskundig team"),
     (Role.ANALYST, "analist", "Analist / adviescommissie"),
     (Role.ADMIN, "beheerder", "Beheerder"),
 ]
@@ -183,6 +185,7 @@ class DemoBuilder:
         from stagekans.demo.scenarios import Scenarios
 
         result.scenario_counts = Scenarios(self, schools, students, companies).build()
+        result.scenario_counts |= build_support_demo(self, schools, companies)
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()

@@ -72,7 +72,7 @@ def test_request_from_school_and_company(world):
     assert not selectors.requests_visible_to(world["analyst"]).exists()
     assert set(selectors.requests_visible_to(world["member"])) == {from_school, from_company}
     # most urgent first
-    assert list(selectors.team_queue(world["member"]))[0] == from_company
+    assert selectors.team_queue(world["member"]).first() == from_company
 
 
 @pytest.mark.parametrize(
