@@ -349,7 +349,7 @@ class SupportDemo:
         now = timezone.now()
         urgencies = [Urgency.NORMAL, Urgency.NORMAL, Urgency.HIGH, Urgency.LOW]
         made = 0
-        for index in range(40):
+        for index in range(60):
             # Most questions are about recruitment: enough for the overview to show some cells.
             topic, text = REQUESTS[0] if index % 3 == 0 else REQUESTS[index % len(REQUESTS)]
             item = services.submit_support_request(
@@ -375,7 +375,7 @@ class SupportDemo:
                 services.close_request(acting_user=team, request=item)
             # Spread the requests over the past weeks (the only demo shortcut here), with a
             # realistic time to the first advice.
-            created = now - dt.timedelta(days=60 - index, hours=self.rng.randint(0, 8))
+            created = now - dt.timedelta(days=90 - index, hours=self.rng.randint(0, 8))
             updates: dict[str, Any] = {"created_at": created}
             if stage >= 1:
                 updates["taken_at"] = created + dt.timedelta(hours=self.rng.randint(1, 20))
