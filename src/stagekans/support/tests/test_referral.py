@@ -88,3 +88,24 @@ def test_refer_page(world):
     assert ReportReferral.objects.count() == 1
     again = client.get(url).content.decode()
     assert "kan niet (meer) worden doorverwezen" in again
+
+
+def test_public_directory_search(db):
+    organisation(municipalities=["Utrecht", "Amersfoort"])
+    organisation(
+        code="politie",
+        kind="police",
+        name="Politie",
+        region="Heel Nederland",
+        municipalities=[],
+        province="",
+        phone="0900-8844",
+    )
+    organisation(code="radar", name="RADAR", municipalities=["Rotterdam"], province="ZH")
+    client = Client()
+    found = client.get("/steun/verwijsgids/?q=amersfoort").content.decode()
+    assert "Testregio" in found and "RADAR" not in found
+    utrecht = client.get("/steun/verwijsgids/?provincie=UT").content.decode()
+    assert "Politie" in utrecht and "RADAR" not in utrecht
+    police = client.get("/steun/verwijsgids/?soort=police").content.decode()
+    assert "Politie" in police and "Testregio" not in police
