@@ -40,7 +40,7 @@ def test_school_signal_to_report_with_consent(page, axe):
     page.get_by_role("link", name="Signaal vastleggen").first.click()
     axe.assert_no_violations(page)
     page.get_by_label("KvK-nummer van het leerbedrijf").fill(company.kvk_number)
-    page.get_by_label("Student (niet verplicht)").select_option(value=str(student.pk))
+    page.locator("#id_student").select_option(value=str(student.pk))
     page.get_by_label("Wat is er gezien of gehoord?").fill(OBSERVED)
     page.get_by_label("Wanneer gebeurde het?").fill(
         (dt.date.today() - dt.timedelta(days=7)).isoformat()
@@ -60,14 +60,7 @@ def test_school_signal_to_report_with_consent(page, axe):
     signal = SchoolSignal.objects.get()
     assert signal.company == company and signal.student == student
 
-    # Without consent: refused, nothing reaches the meldpunt.
-    page.get_by_role("button", name="Melden bij het meldpunt").click()
-    page.get_by_text("zonder toestemming van de student maak je geen melding").first.wait_for()
-    axe.assert_no_violations(page)
-    assert not Report.objects.exists()
-
-    # With the consent recorded (who, how, when), by name, in one step.
-    page.get_by_label("De student geeft toestemming om dit signaal te melden").check()
+    # Everything filled in but the consent box: refused, nothing reaches the meldpunt.
     page.get_by_label("De student zelf").check()
     page.get_by_label("Hoe is de toestemming gegeven?").select_option(
         label="Schriftelijk (ondertekend)"
@@ -75,6 +68,13 @@ def test_school_signal_to_report_with_consent(page, axe):
     page.get_by_label("Wanneer is de toestemming gegeven?").fill(dt.date.today().isoformat())
     page.get_by_label("De student wil met naam melden").check()
     page.get_by_label("Ik wil steun of advies").check()
+    page.get_by_role("button", name="Melden bij het meldpunt").click()
+    page.get_by_text("zonder toestemming van de student maak je geen melding").first.wait_for()
+    axe.assert_no_violations(page)
+    assert not Report.objects.exists()
+
+    # With the consent recorded (who, how, when: kept from the first try), by name, in one step.
+    page.get_by_label("De student geeft toestemming om dit signaal te melden").check()
     page.get_by_role("button", name="Melden bij het meldpunt").click()
     page.get_by_text("Gemeld bij het meldpunt").wait_for()
     axe.assert_no_violations(page)

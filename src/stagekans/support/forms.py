@@ -36,11 +36,11 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _date(label: Any, help_text: Any = "") -> forms.DateField:
+def _date(label: Any, help_text: Any = "", *, required: bool = False) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DATE_WIDGET,
-        required=False,
+        required=required,
         help_text=help_text,
         error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-03-14.")},
     )
@@ -54,18 +54,18 @@ class ConversationFields(forms.Form):
         help_text=_("Met wie sprak je, wat zei de school en wat zei het bedrijf?"),
     )
     conversation_on = _date(_("Datum van het gesprek"))
-    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=SignalOutcome.choices, required=False)
+    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=SignalOutcome.choices, required=True)
 
 
 class SignalForm(StyledFormMixin, ConversationFields):
     kvk_number = forms.CharField(
         label=_("KvK-nummer van het leerbedrijf"),
         max_length=20,
-        required=False,
+        required=True,
         help_text=_("8 cijfers; het staat bij het bedrijf in het register."),
     )
     student = StudentChoiceField(
-        label=_("Student (niet verplicht)"),
+        label=_("Student"),
         queryset=Student.objects.none(),
         required=False,
         help_text=_("Alleen jouw school ziet dit. De naam gaat nooit mee zonder toestemming."),
@@ -73,24 +73,24 @@ class SignalForm(StyledFormMixin, ConversationFields):
     observed = forms.CharField(
         label=_("Wat is er gezien of gehoord?"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
+        required=True,
         help_text=_(
             "Beschrijf de feiten: wat gebeurde er, wat werd er gezegd? "
             "Noem de student niet bij naam."
         ),
     )
-    observed_on = _date(_("Wanneer gebeurde het?"), _("Ongeveer is goed."))
+    observed_on = _date(_("Wanneer gebeurde het?"), _("Ongeveer is goed."), required=True)
     phase = forms.ChoiceField(
         label=_("Wanneer in de stage?"),
         choices=Phase.choices,
         widget=forms.RadioSelect,
-        required=False,
+        required=True,
     )
     grounds = forms.MultipleChoiceField(
         label=_("Welke discriminatiegrond speelt mogelijk?"),
         choices=Ground.choices,
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        required=True,
     )
     field_order = [
         "kvk_number",
@@ -136,12 +136,12 @@ class SignalReportForm(StyledFormMixin, forms.Form):
         label=_("Wie gaf toestemming?"),
         choices=ConsentGivenBy.choices,
         widget=forms.RadioSelect,
-        required=False,
+        required=True,
     )
     method = forms.ChoiceField(
-        label=_("Hoe is de toestemming gegeven?"), choices=ConsentMethod.choices, required=False
+        label=_("Hoe is de toestemming gegeven?"), choices=ConsentMethod.choices, required=True
     )
-    given_on = _date(_("Wanneer is de toestemming gegeven?"))
+    given_on = _date(_("Wanneer is de toestemming gegeven?"), required=True)
     share_identity = forms.BooleanField(
         label=_("De student wil met naam melden (het meldpunt ziet wie het is)"),
         required=False,
@@ -155,7 +155,7 @@ class SignalReportForm(StyledFormMixin, forms.Form):
         label=_("Wat wil de student dat er gebeurt?"),
         choices=FollowUp.choices,
         widget=forms.RadioSelect,
-        required=False,
+        required=True,
     )
 
 
@@ -163,25 +163,25 @@ class SupportRequestForm(StyledFormMixin, forms.Form):
     topic = forms.ChoiceField(
         label=_("Waar gaat je vraag over?"),
         choices=[("", _("Kies een onderwerp")), *SupportTopic.choices],
-        required=False,
+        required=True,
     )
     urgency = forms.ChoiceField(
         label=_("Hoe snel heb je hulp nodig?"),
         choices=Urgency.choices,
         widget=forms.RadioSelect,
-        required=False,
+        required=True,
     )
     description = forms.CharField(
         label=_("Beschrijf je vraag"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
+        required=True,
         help_text=_("Noem geen namen van studenten; het team vraagt ernaar als het nodig is."),
     )
 
 
 class EntryForm(StyledFormMixin, forms.Form):
     body = forms.CharField(
-        label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 5}), required=True
     )
 
 
@@ -189,9 +189,12 @@ class ReferralForm(StyledFormMixin, forms.Form):
     organisation = OrganisationChoiceField(
         label=_("Doorverwijzen naar"),
         queryset=SupportOrganisation.objects.none(),
-        required=False,
+        required=True,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Organisatie: kies een organisatie uit de lijst.")},
+        error_messages={
+            "invalid_choice": _("Organisatie: kies een organisatie uit de lijst."),
+            "required": _("Organisatie: kies een organisatie uit de verwijsgids."),
+        },
     )
     note = forms.CharField(
         label=_("Interne toelichting (niet voor de melder)"),
@@ -211,6 +214,6 @@ class ReferralForm(StyledFormMixin, forms.Form):
 class DirectoryImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV-bestand"),
-        required=False,
+        required=True,
         help_text=_("UTF-8, komma-gescheiden, met kopregel; zie de uitleg hieronder."),
     )

@@ -237,7 +237,13 @@ def test_report_page_flow_with_and_without_consent(world):
     client.force_login(world["staff"])
     url = f"/steun/signalen/{signal.pk}/melden/"
     refused = client.post(
-        url, {"given_by": "student", "method": "in_person", "follow_up": "support"}
+        url,
+        {
+            "given_by": "student",
+            "method": "in_person",
+            "given_on": dt.date.today().isoformat(),
+            "follow_up": "support",
+        },
     )
     assert refused.status_code == 400
     assert "zonder toestemming" in refused.content.decode()
