@@ -26,6 +26,7 @@ def users():
         Role.SBB_INVESTIGATOR: f.UserFactory(role=Role.SBB_INVESTIGATOR, username="onderzoeker"),
         Role.SBB_TEAM_LEAD: f.UserFactory(role=Role.SBB_TEAM_LEAD, username="teamleider"),
         Role.MELDPUNT: f.UserFactory(role=Role.MELDPUNT, username="meldpunt"),
+        Role.EXPERT_TEAM: f.UserFactory(role=Role.EXPERT_TEAM, username="deskundigteam"),
         Role.ANALYST: f.UserFactory(role=Role.ANALYST, username="analist"),
         Role.ADVISORY_COMMITTEE: f.UserFactory(role=Role.ADVISORY_COMMITTEE, username="commissie"),
         Role.ADMIN: f.UserFactory(role=Role.ADMIN, username="beheerder"),

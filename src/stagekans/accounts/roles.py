@@ -19,6 +19,7 @@ class Role(StrEnum):
     SBB_INVESTIGATOR = "sbb_investigator"
     SBB_TEAM_LEAD = "sbb_team_lead"
     MELDPUNT = "meldpunt"
+    EXPERT_TEAM = "expert_team"
     ANALYST = "analyst"
     ADVISORY_COMMITTEE = "advisory_committee"
     ADMIN = "admin"
@@ -83,6 +84,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "placements.sign_agreement",
             "placements.view_compliance",
             "insight.answer_survey",
+            "support.log_school_signal",
+            "support.request_support",
         ),
     ),
     Role.COMPANY_TRAINER: RoleDefinition(
@@ -111,6 +114,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "equalchances.take_selfscan",
             "equalchances.record_recruitment_policy",
             "equalchances.record_own_training",
+            "support.request_support",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(
@@ -141,6 +145,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "equalchances.view_recruitment_policy",
             "equalchances.register_training",
             "equalchances.view_training_coverage",
+            # Counts of school signals per company, small numbers suppressed; never a signal.
+            "support.view_signal_counts",
         ),
         sensitive=True,
     ),
@@ -193,6 +199,19 @@ ROLES: dict[Role, RoleDefinition] = {
             "meldpunt.view_report_statistics",
             # The reporting point owns the information text about internship discrimination.
             "voorlichting.publish_text",
+            # The referral directory: refer a report in one step, keep the list up to date.
+            "support.view_supportorganisation",
+            "support.import_support_organisations",
+        ),
+        sensitive=True,
+    ),
+    Role.EXPERT_TEAM: RoleDefinition(
+        "Deskundig team",
+        "Ondersteunt scholen en leerbedrijven: hulpvragen oppakken, advies en opvolging.",
+        (
+            "support.handle_support_request",
+            "support.view_support_overview",
+            "support.view_supportorganisation",
         ),
         sensitive=True,
     ),
@@ -220,6 +239,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "insight.view_insight_dashboard",
             "equalchances.view_selfscan_aggregates",
             "equalchances.view_training_coverage",
+            # The analyst role is the adviescommissie's (there is no separate role for it).
+            "support.view_support_overview",
         ),
     ),
     Role.ADMIN: RoleDefinition(
@@ -253,6 +274,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "accounts.view_aggregates",
             "voorlichting.view_informationtext",
             "voorlichting.view_national_coverage",
+            "support.view_supportorganisation",
+            "support.import_support_organisations",
         ),
         staff=True,
         sensitive=True,

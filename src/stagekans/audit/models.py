@@ -182,6 +182,21 @@ class AuditEvent(models.TextChoices):
     )
     WEBINAR_ATTENDANCE_RECORDED = "webinar.recorded", _("Gevolgd webinar vastgelegd")
     WEBINAR_ATTENDANCE_REMOVED = "webinar.removed", _("Gevolgd webinar verwijderd")
+    # school signals, expert team, referral directory (issue 17)
+    SCHOOL_SIGNAL_LOGGED = "support.signal_logged", _("Signaal van school vastgelegd")
+    SCHOOL_SIGNAL_UPDATED = "support.signal_updated", _("Signaal van school bijgewerkt")
+    SCHOOL_SIGNAL_REPORTED = (
+        "support.signal_reported",
+        _("Signaal van school met toestemming gemeld bij het meldpunt"),
+    )
+    SUPPORT_REQUEST_SUBMITTED = "support.request_submitted", _("Hulpvraag deskundig team ingediend")
+    SUPPORT_REQUEST_STATUS_CHANGED = (
+        "support.request_status_changed",
+        _("Status hulpvraag deskundig team gewijzigd"),
+    )
+    SUPPORT_ENTRY_LOGGED = "support.entry_logged", _("Advies of opvolging vastgelegd")
+    SUPPORT_DIRECTORY_IMPORTED = "support.directory_imported", _("Verwijsgids geïmporteerd")
+    REPORT_REFERRED = "support.report_referred", _("Melding doorverwezen via de verwijsgids")
 
 
 class AuditLog(AppendOnlyModel):

@@ -23,6 +23,7 @@ from stagekans.accounts.two_factor import install_known_totp_device, requires_se
 from stagekans.companies import services as company_services
 from stagekans.companies.models import Company, SizeClass
 from stagekans.demo.placements import build_placements
+from stagekans.demo.support import build_support_demo
 from stagekans.education import services as education_services
 from stagekans.education.models import Leerweg, Programme, Qualification, School, Sector
 from stagekans.geo.pc4 import pc4_by_place
@@ -46,6 +47,7 @@ DEMO_LOGINS: list[tuple[Role, str, str]] = [
     (Role.SBB_INVESTIGATOR, "onderzoeker2", "Onderzoeker (SBB, ander onderzoeksteam)"),
     (Role.SBB_TEAM_LEAD, "teamleider", "Teamleider onderzoek (SBB)"),
     (Role.MELDPUNT, "meldpunt", "Meldpunt-medewerker"),
+    (Role.EXPERT_TEAM, "deskundigteam", "Deskundig team"),
     (Role.ANALYST, "analist", "Analist / adviescommissie"),
     (Role.ADVISORY_COMMITTEE, "adviescommissie", "Adviescommissie"),
     (Role.ADMIN, "beheerder", "Beheerder"),
@@ -195,6 +197,7 @@ class DemoBuilder:
 
         result.scenario_counts.update(InsightDemo(self.rng, students).build())
         result.scenario_counts |= EqualChancesDemo(self, companies).build()
+        result.scenario_counts |= build_support_demo(self, schools, companies)
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()

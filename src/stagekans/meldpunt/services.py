@@ -110,6 +110,7 @@ def _validate_intake(
     contact: ContactDetails,
     on_behalf_of: Any,
     today: dt.date,
+    anonymous_student: bool = False,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
@@ -161,11 +162,19 @@ def _validate_intake(
             add(
                 "reporter_role", _("Wie meldt: alleen schoolmedewerkers melden namens een student.")
             )
+        elif anonymous_student:
+            if on_behalf_of is not None:
+                add(
+                    "on_behalf_of",
+                    _("Student: een anonieme melding namens een student noemt geen student."),
+                )
+            elif getattr(user, "school_staff", None) is None:
+                add("reporter_role", _("Wie meldt: je bent niet aan een school gekoppeld."))
         elif on_behalf_of is None:
             add("on_behalf_of", _("Student: kies de student namens wie je meldt."))
         elif not students_visible_to(user).filter(pk=on_behalf_of.pk).exists():
             add("on_behalf_of", _("Student: deze student hoort niet bij jouw school."))
-    elif on_behalf_of is not None:
+    elif on_behalf_of is not None or anonymous_student:
         add("on_behalf_of", _("Student: alleen een schoolmedewerker meldt namens een student."))
     return errors
 
@@ -214,6 +223,7 @@ def submit_report(
     on_behalf_of: Any = None,
     attachments: Sequence[Any] = (),
     submission_token: str = "",
+    anonymous_student: bool = False,
 ) -> SubmittedReport:
     """Accept a report. `acting_user` is the logged-in reporter, or None for an anonymous one.
 
@@ -225,6 +235,10 @@ def submit_report(
     (refresh, double click, two tabs racing) raises DuplicateSubmission with the first report,
     and creates nothing — no second report and no second receipt code. A unique constraint
     decides the race, so it holds across processes.
+
+    `anonymous_student`: school staff report on behalf of a student who did not consent to
+    sharing their identity: no student is named (`on_behalf_of` stays empty), the report is
+    linked to the staff member's school only.
     """
     token_hash = submission_token_hash(submission_token)
     if token_hash is not None:
@@ -253,6 +267,7 @@ def submit_report(
         contact=contact,
         on_behalf_of=on_behalf_of,
         today=timezone.localdate(now),
+        anonymous_student=anonymous_student,
     )
     cleaned: list[CleanAttachment] = []
     try:
@@ -266,6 +281,8 @@ def submit_report(
     if reporter_role == ReporterRole.WITNESS:
         student = None
     school = student.school if student is not None else None
+    if anonymous_student and user is not None:
+        school = user.school_staff.school
     sector = company.sector if company is not None else ""
     if not sector and student is not None:
         sector = student.programme.qualification.sector

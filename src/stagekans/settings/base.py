@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "stagekans.background",
     "stagekans.insight",
     "stagekans.equalchances",
+    "stagekans.support",
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
