@@ -47,7 +47,11 @@ ROLES: dict[Role, RoleDefinition] = {
     Role.STUDENT: RoleDefinition(
         "Student",
         "Mbo-student: eigen profiel, eigen meldingen, eigen matchingrondes en overeenkomst.",
-        ("education.view_own_student_profile", "meldpunt.view_own_reports"),
+        (
+            "education.view_own_student_profile",
+            "meldpunt.view_own_reports",
+            "applications.apply_to_vacancy",
+        ),
         second_factor=False,
         idle_minutes=120,
     ),
@@ -69,6 +73,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "meldpunt.file_report_on_behalf",
             "voorlichting.view_school_coverage",
             "voorlichting.announce_internship_period",
+            "applications.view_school_applications",
+            "applications.recommend_student",
         ),
     ),
     Role.COMPANY_TRAINER: RoleDefinition(
@@ -90,6 +96,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "stagemarkt.view_companyprofile",
             "stagemarkt.change_companyprofile",
             "cases.respond_to_hearing",
+            "applications.review_applications",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(

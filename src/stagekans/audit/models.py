@@ -110,6 +110,18 @@ class AuditEvent(models.TextChoices):
     )
     # placements (issue 11)
     PLACEMENT_CREATED = "placement.created", _("Stage aangemaakt")
+    # applications (issue 11)
+    APPLICATION_SENT = "application.sent", _("Sollicitatie verstuurd")
+    APPLICATION_RECOMMENDED = "application.recommended", _("Student aanbevolen (warme match)")
+    APPLICATION_SEEN = "application.seen", _("Sollicitatie bekeken door leerbedrijf")
+    APPLICATION_INVITED = "application.invited", _("Student uitgenodigd (identiteit zichtbaar)")
+    APPLICATION_OFFERED = "application.offered", _("Stageaanbod gedaan")
+    APPLICATION_ACCEPTED = "application.accepted", _("Stageaanbod geaccepteerd")
+    APPLICATION_DECLINED = "application.declined", _("Stageaanbod afgewezen door student")
+    APPLICATION_REJECTED = "application.rejected", _("Sollicitatie afgewezen door leerbedrijf")
+    APPLICATION_WITHDRAWN = "application.withdrawn", _("Sollicitatie ingetrokken door student")
+    APPLICATION_CLOSED = "application.closed", _("Sollicitatie gesloten")
+    APPLICATION_CV_DOWNLOADED = "application.cv_downloaded", _("Cv bij sollicitatie gedownload")
 
 
 class AuditLog(AppendOnlyModel):
