@@ -55,7 +55,7 @@ def _page_response(request: Request, page: KeysetPage, results: list[Any]) -> Re
 
 def _errors(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for m in e.messages] for field, e in error.error_dict.items()}
+        return {field: list(messages) for field, messages in error.message_dict.items()}
     return {"non_field_errors": [str(m) for m in error.messages]}
 
 
@@ -73,7 +73,7 @@ class StatusChangeSerializer(serializers.Serializer[Any]):
 # --- student ----------------------------------------------------------------------------------
 
 
-class StudentApplicationSerializer(serializers.Serializer[Application]):
+class StudentApplicationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     vacancy = serializers.SerializerMethodField()
     company = serializers.SerializerMethodField()
@@ -222,7 +222,7 @@ def company_row(row: selectors.CompanyApplication) -> dict[str, Any]:
     return dict(RevealedApplicationSerializer(row).data)
 
 
-class SchoolApplicationSerializer(serializers.Serializer[Application]):
+class SchoolApplicationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     student = serializers.SerializerMethodField()
     company = serializers.SerializerMethodField()

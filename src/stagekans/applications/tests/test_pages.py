@@ -183,8 +183,8 @@ def test_the_student_never_sees_the_rejection_category_or_text(
             assert leak not in body, (url, leak)
     # the school sees the reason, for follow-up
     client.force_login(w.coordinator)
-    body = client.get(reverse("applications:school_detail", args=[application.pk])).content
-    assert str(RejectionReason.OTHER_CANDIDATE.label).encode() in body.lower()
+    school = client.get(reverse("applications:school_detail", args=[application.pk]))
+    assert str(RejectionReason.OTHER_CANDIDATE.label) in school.content.decode().lower()
 
 
 def test_recommend_through_the_form(setting: dict[str, Any], client: Client) -> None:
