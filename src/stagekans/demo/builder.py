@@ -183,6 +183,9 @@ class DemoBuilder:
         from stagekans.demo.scenarios import Scenarios
 
         result.scenario_counts = Scenarios(self, schools, students, companies).build()
+        from stagekans.demo.applications import DemoApplications
+
+        result.scenario_counts.update(DemoApplications(self, schools, students, companies).build())
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()
