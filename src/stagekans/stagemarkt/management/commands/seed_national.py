@@ -28,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--students", type=int, default=500_000)
         parser.add_argument("--schools", type=int, default=60)
         parser.add_argument("--reports", type=int, default=200_000)
+        parser.add_argument("--applications", type=int, default=1_500_000)
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             progress=progress,
         ).build()
         analyse_people()
+        applications = _applications_step(options["seed"], options["applications"], progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Landelijke dataset geladen in {time.monotonic() - started:.1f} s: "
@@ -70,7 +72,14 @@ class Command(BaseCommand):
                 f"{people.students:,} studenten, {people.users:,} accounts "
                 f"({people.trainers:,} praktijkopleiders, {people.school_staff} schoolmedewerkers, "
                 f"{people.national_staff} landelijke medewerkers), {people.deliveries:,} "
-                f"hand-outs, {people.reports:,} meldingen. Wachtwoord van elk account: "
+                f"hand-outs, {people.reports:,} meldingen, {applications:,} sollicitaties. "
+                f"Wachtwoord van elk account: "
                 f"{NATIONAL_PASSWORD}."
             )
         )
+
+
+def _applications_step(seed: int, n: int, progress: Any) -> int:
+    from stagekans.applications.national import ApplicationsBuilder
+
+    return ApplicationsBuilder(seed=seed, applications=n, progress=progress).build().applications
