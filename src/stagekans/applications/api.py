@@ -118,6 +118,8 @@ class ApplyInputSerializer(serializers.Serializer[Any]):
 class StudentApplicationList(APIView):
     """The logged-in student's own applications; POST applies to a published vacancy."""
 
+    throttle_scope = "applications"
+
     @extend_schema(
         operation_id="sollicitaties_mijn",
         responses={200: StudentApplicationSerializer(many=True), 403: None},
@@ -159,6 +161,8 @@ class StudentApplicationList(APIView):
 
 
 class StudentWithdraw(APIView):
+    throttle_scope = "applications"
+
     @extend_schema(
         operation_id="sollicitaties_intrekken",
         request=None,
@@ -286,6 +290,8 @@ class SchoolPageSerializer(serializers.Serializer[Any]):
 class CompanyApplicationList(APIView):
     """Applications to the own company's vacancies, newest first (anonymised until invited)."""
 
+    throttle_scope = "applications"
+
     @extend_schema(
         operation_id="sollicitaties_leerbedrijf",
         parameters=[
@@ -311,6 +317,8 @@ class CompanyApplicationList(APIView):
 
 
 class CompanyApplicationDetail(APIView):
+    throttle_scope = "applications"
+
     @extend_schema(operation_id="sollicitatie_leerbedrijf", responses={200: COMPANY_ROW, 404: None})
     def get(self, request: Request, pk: int) -> Response:
         row = selectors.company_application(request.user, pk)
@@ -324,6 +332,8 @@ class CompanyApplicationDetail(APIView):
 
 class SchoolApplicationList(APIView):
     """The applications of the own school's students, newest first."""
+
+    throttle_scope = "applications"
 
     @extend_schema(
         operation_id="sollicitaties_school",
