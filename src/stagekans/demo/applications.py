@@ -150,7 +150,7 @@ class DemoApplications:
         vacancy = stagemarkt_services.create_vacancy(
             acting_user=None,
             company=company,
-            location=company.locations.order_by("pk").first(),
+            location=company.locations.order_by("pk")[0],
             qualification=qualification,
             leerweg=student.programme.leerweg,
             title=title,
