@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from stagekans.applications.anonymised import AnonymisedProfile, anonymised_profile
 from stagekans.applications.models import Application, ApplicationStatusChange
 from stagekans.applications.services import reference_of
-from stagekans.applications.workflow import OPEN, ApplicationStatus
+from stagekans.applications.workflow import OPEN, ApplicationStatus, CloseReason, RejectionReason
 from stagekans.companies.models import Company
 from stagekans.core.keyset import KeysetPage, keyset_page
 from stagekans.education.models import School, Student
@@ -252,7 +252,24 @@ def school_overview(user: Any, *, params: Any, status: str = "") -> KeysetPage |
         return None
     qs = school_applications_queryset(school, status=status)
     extra = {"status": status} if status in ApplicationStatus.values else {}
-    return keyset_page(qs, ordering=NEWEST_FIRST, params=params, per_page=PER_PAGE, extra=extra)
+    page = keyset_page(qs, ordering=NEWEST_FIRST, params=params, per_page=PER_PAGE, extra=extra)
+    _label(page.object_list)
+    return page
+
+
+def _label(applications: list[Application]) -> None:
+    """Translate every label once per page, not once per row and history entry (each
+    get_FOO_display builds the choices dict and translates every label again)."""
+    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
+    reasons = {value: str(label) for value, label in RejectionReason.choices}
+    closes = {value: str(label) for value, label in CloseReason.choices}
+    for application in applications:
+        application.status_label = statuses[application.status]  # type: ignore[attr-defined]
+        application.reason_label = reasons.get(  # type: ignore[attr-defined]
+            application.rejection_reason
+        ) or closes.get(application.close_reason, "")
+        for change in application.history.all():
+            change.status_label = statuses[change.status]  # type: ignore[attr-defined]
 
 
 def school_application(user: Any, pk: int) -> Application | None:
