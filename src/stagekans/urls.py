@@ -20,6 +20,7 @@ urlpatterns = [
     path("register/", include("stagekans.register.public_urls")),
     path("taken/", include("stagekans.worklist.urls")),
     path("stagemarkt/", include("stagekans.stagemarkt.urls")),
+    path("sollicitaties/", include("stagekans.applications.urls")),
     path("meldpunt/", include("stagekans.meldpunt.urls")),
     path("onderzoek/", include("stagekans.cases.urls")),
     path("voorlichting/", include("stagekans.voorlichting.urls")),

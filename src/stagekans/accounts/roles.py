@@ -55,6 +55,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "placements.request_contact",
             "background.state_own_background",
             "insight.answer_survey",
+            "applications.apply_to_vacancy",
         ),
         second_factor=False,
         idle_minutes=120,
@@ -86,6 +87,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "insight.answer_survey",
             "support.log_school_signal",
             "support.request_support",
+            "applications.view_school_applications",
+            "applications.recommend_student",
         ),
     ),
     Role.COMPANY_TRAINER: RoleDefinition(
@@ -115,6 +118,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "equalchances.record_recruitment_policy",
             "equalchances.record_own_training",
             "support.request_support",
+            "applications.review_applications",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(

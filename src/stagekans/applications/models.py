@@ -14,6 +14,7 @@ from stagekans.applications.workflow import ApplicationStatus, CloseReason, Reje
 from stagekans.companies.models import Company
 from stagekans.core.append_only import AppendOnlyTrigger
 from stagekans.core.models import StatusHistoryRow
+from stagekans.core.storage import private_storage, random_upload_name
 from stagekans.education.models import School, SchoolStaff, Student
 from stagekans.placements.models import Placement
 from stagekans.stagemarkt.models import Vacancy
@@ -39,7 +40,15 @@ class Application(models.Model):
     motivation = models.TextField(_("motivatie"), max_length=4000)
     competences = models.TextField(_("competenties en ervaring"), max_length=2000, blank=True)
     availability = models.CharField(_("beschikbaarheid"), max_length=300, blank=True)
-    cv = models.FileField(_("cv (optioneel)"), upload_to="applications/cv/", blank=True)
+    # Private storage with a random name: a CV names the student, so only a permission-checked
+    # view serves it (the student; the company only after invitation; the own school).
+    cv = models.FileField(
+        _("cv (optioneel)"),
+        upload_to=random_upload_name,
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+    )
     distance_km = models.FloatField(_("reisafstand (km)"), null=True, blank=True)
     status = models.CharField(
         _("status"),
@@ -96,6 +105,10 @@ class Application(models.Model):
             models.Index(fields=["company", "status"], name="application_company_status"),
             models.Index(fields=["school", "status"], name="application_school_status"),
             models.Index(fields=["student", "status"], name="application_student_status"),
+            # newest-first keyset pages of a school's and a company's overview
+            models.Index(fields=["school", "-id"], name="application_school_newest"),
+            models.Index(fields=["school", "status", "-id"], name="application_school_status_new"),
+            models.Index(fields=["company", "-id"], name="application_company_newest"),
         ]
         permissions = [
             ("apply_to_vacancy", _("Mag als student solliciteren op een vacature")),

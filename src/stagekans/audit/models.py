@@ -197,6 +197,18 @@ class AuditEvent(models.TextChoices):
     SUPPORT_ENTRY_LOGGED = "support.entry_logged", _("Advies of opvolging vastgelegd")
     SUPPORT_DIRECTORY_IMPORTED = "support.directory_imported", _("Verwijsgids geïmporteerd")
     REPORT_REFERRED = "support.report_referred", _("Melding doorverwezen via de verwijsgids")
+    # applications (issue 11)
+    APPLICATION_SENT = "application.sent", _("Sollicitatie verstuurd")
+    APPLICATION_RECOMMENDED = "application.recommended", _("Student aanbevolen (warme match)")
+    APPLICATION_SEEN = "application.seen", _("Sollicitatie bekeken door leerbedrijf")
+    APPLICATION_INVITED = "application.invited", _("Student uitgenodigd (identiteit zichtbaar)")
+    APPLICATION_OFFERED = "application.offered", _("Stageaanbod gedaan")
+    APPLICATION_ACCEPTED = "application.accepted", _("Stageaanbod geaccepteerd")
+    APPLICATION_DECLINED = "application.declined", _("Stageaanbod afgewezen door student")
+    APPLICATION_REJECTED = "application.rejected", _("Sollicitatie afgewezen door leerbedrijf")
+    APPLICATION_WITHDRAWN = "application.withdrawn", _("Sollicitatie ingetrokken door student")
+    APPLICATION_CLOSED = "application.closed", _("Sollicitatie gesloten")
+    APPLICATION_CV_DOWNLOADED = "application.cv_downloaded", _("Cv bij sollicitatie gedownload")
 
 
 class AuditLog(AppendOnlyModel):

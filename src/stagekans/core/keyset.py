@@ -33,16 +33,18 @@ def _decode(token: str, width: int) -> list[Any] | None:
 
 
 def _after(fields: Sequence[str], values: Sequence[Any], *, reverse: bool) -> Q:
-    """(f1, f2, …) > (v1, v2, …) lexicographically (or < when `reverse`), as OR of ANDs."""
-    op = "lt" if reverse else "gt"
+    """(f1, f2, …) > (v1, v2, …) in the page's order (or before it when `reverse`), as OR of
+    ANDs. A field named "-f" sorts descending."""
+    names = [name.lstrip("-") for name in fields]
+    ops = ["lt" if name.startswith("-") != reverse else "gt" for name in fields]
     condition = Q()
-    for i, name in enumerate(fields):
-        term = Q(**{f"{name}__{op}": values[i]})
-        for prev, value in zip(fields[:i], values[:i], strict=True):
+    for i, name in enumerate(names):
+        term = Q(**{f"{name}__{ops[i]}": values[i]})
+        for prev, value in zip(names[:i], values[:i], strict=True):
             term &= Q(**{prev: value})
         condition |= term
     # a redundant range on the first field lets the database use its index for the seek
-    first = Q(**{f"{fields[0]}__{'lte' if reverse else 'gte'}": values[0]})
+    first = Q(**{f"{names[0]}__{'lte' if ops[0] == 'lt' else 'gte'}": values[0]})
     return condition & first
 
 
@@ -90,7 +92,7 @@ def keyset_page(
     extra: dict[str, str] | None = None,
 ) -> KeysetPage:
     """The page after `params['after']` or before `params['before']` (tokens of sort keys), or
-    the first page. `ordering` must end in a unique field (e.g. "pk") and is ascending."""
+    the first page. `ordering` must end in a unique field (e.g. "pk"); "-field" sorts descending."""
     fields = list(ordering)
     after = _decode(str(params.get("after", "")), len(fields))
     before = None if after else _decode(str(params.get("before", "")), len(fields))
@@ -105,7 +107,7 @@ def keyset_page(
         qs = qs.filter(_after(fields, after, reverse=False)).order_by(*fields)
     elif before is not None:
         qs = qs.filter(_after(fields, before, reverse=True)).order_by(
-            *(f"-{name}" for name in fields)
+            *(name[1:] if name.startswith("-") else f"-{name}" for name in fields)
         )
     else:
         qs = qs.order_by(*fields)
@@ -121,7 +123,7 @@ def keyset_page(
         values = []
         for name in fields:
             value: Any = obj
-            for part in name.split("__"):
+            for part in name.lstrip("-").split("__"):
                 value = getattr(value, part)
             values.append(value)
         return values

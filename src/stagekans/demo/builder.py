@@ -192,6 +192,9 @@ class DemoBuilder:
         from stagekans.demo.journeys import build_journeys
 
         result.scenario_counts.update(build_journeys(self, schools, students, companies))
+        from stagekans.demo.applications import DemoApplications
+
+        result.scenario_counts.update(DemoApplications(self, schools, students, companies).build())
         result.scenario_counts |= build_placements(self)
         from stagekans.demo.insight import InsightDemo
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def current_counts() -> list[tuple[str, int]]:
+    from stagekans.applications.models import Application
     from stagekans.cases.models import Case, InvestigationTeam
     from stagekans.companies.models import Company
     from stagekans.education.models import School, Student
@@ -19,6 +20,7 @@ def current_counts() -> list[tuple[str, int]]:
         ("leerbedrijven", Company.objects.count()),
         ("erkenningen", Recognition.objects.count()),
         ("vacatures", Vacancy.objects.count()),
+        ("sollicitaties", Application.objects.count()),
         ("meldingen", Report.objects.count()),
         ("onderzoekszaken", Case.objects.count()),
         ("onderzoeksteams", InvestigationTeam.objects.count()),

@@ -90,10 +90,12 @@ DECLARED: list[EnvVar] = [
     ),
     EnvVar(
         "API_THROTTLE_RATES",
-        "anon=300/min,user=600/min,public-api=240/min,stagemarkt-search=120/min",
+        "anon=300/min,user=600/min,public-api=240/min,stagemarkt-search=120/min,"
+        "applications=300/min",
         "API rate limits per client (or per account when logged in), scope=number/period with "
         "period s, min, h or day: anon and user for every API view, plus the views' own scopes "
-        "(public-api, stagemarkt-search). Load tests from one address need higher numbers.",
+        "(public-api, stagemarkt-search, applications). Load tests from one address need "
+        "higher numbers.",
     ),
     EnvVar(
         "STAGEKANS_REFERENCE_CACHE_SECONDS",

@@ -17,8 +17,9 @@ from stagekans.audit.services import record
 from stagekans.companies.models import Company, Location
 from stagekans.education.models import Qualification
 from stagekans.register.selectors import is_validly_recognised
+from stagekans.stagemarkt.hooks import run_vacancy_closed_handlers
 from stagekans.stagemarkt.models import ALL_FEATURES, CompanyProfile, Vacancy
-from stagekans.stagemarkt.workflow import EDITABLE, VacancyStatus, check_transition
+from stagekans.stagemarkt.workflow import CLOSED, EDITABLE, VacancyStatus, check_transition
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -180,6 +181,13 @@ def _change_status(
         obj=locked,
         details={"from": current.value, "to": target.value, **(details or {})},
     )
+    if target in CLOSED:
+        run_vacancy_closed_handlers(
+            vacancy=locked,
+            status=target.value,
+            reason=str((details or {}).get("reason", "")),
+            acting_user=acting_user,
+        )
     return locked
 
 

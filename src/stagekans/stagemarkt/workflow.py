@@ -29,6 +29,8 @@ ALLOWED_TRANSITIONS: dict[VacancyStatus | None, frozenset[VacancyStatus]] = {
 
 # States in which the content of a vacancy may still be edited.
 EDITABLE: frozenset[VacancyStatus] = frozenset({S.DRAFT, S.PUBLISHED})
+# Final states: other apps close what hangs on the vacancy (stagemarkt.hooks).
+CLOSED: frozenset[VacancyStatus] = frozenset({S.FILLED, S.WITHDRAWN})
 
 
 class TransitionNotAllowed(Exception):

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--schools", type=int, default=60)
         parser.add_argument("--reports", type=int, default=200_000)
         parser.add_argument("--placements", type=int, default=250_000)
+        parser.add_argument("--applications", type=int, default=1_500_000)
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -66,6 +67,7 @@ class Command(BaseCommand):
         analyse_people()
         self.stdout.write(f"  {placements_step(options['seed'], options['placements'], progress)}")
         EqualChancesNational(seed=options["seed"], progress=progress).build()
+        applications = _applications_step(options["seed"], options["applications"], progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Landelijke dataset geladen in {time.monotonic() - started:.1f} s: "
@@ -75,7 +77,14 @@ class Command(BaseCommand):
                 f"{people.students:,} studenten, {people.users:,} accounts "
                 f"({people.trainers:,} praktijkopleiders, {people.school_staff} schoolmedewerkers, "
                 f"{people.national_staff} landelijke medewerkers), {people.deliveries:,} "
-                f"hand-outs, {people.reports:,} meldingen. Wachtwoord van elk account: "
+                f"hand-outs, {people.reports:,} meldingen, {applications:,} sollicitaties. "
+                f"Wachtwoord van elk account: "
                 f"{NATIONAL_PASSWORD}."
             )
         )
+
+
+def _applications_step(seed: int, n: int, progress: Any) -> int:
+    from stagekans.applications.national import ApplicationsBuilder
+
+    return ApplicationsBuilder(seed=seed, applications=n, progress=progress).build().applications
