@@ -47,7 +47,11 @@ ROLES: dict[Role, RoleDefinition] = {
     Role.STUDENT: RoleDefinition(
         "Student",
         "Mbo-student: eigen profiel, eigen meldingen, eigen matchingrondes en overeenkomst.",
-        ("education.view_own_student_profile", "meldpunt.view_own_reports"),
+        (
+            "education.view_own_student_profile",
+            "meldpunt.view_own_reports",
+            "rounds.take_part_in_round",
+        ),
         second_factor=False,
         idle_minutes=120,
     ),
@@ -69,6 +73,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "meldpunt.file_report_on_behalf",
             "voorlichting.view_school_coverage",
             "voorlichting.announce_internship_period",
+            "rounds.manage_round",
         ),
     ),
     Role.COMPANY_TRAINER: RoleDefinition(
@@ -90,6 +95,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "stagemarkt.view_companyprofile",
             "stagemarkt.change_companyprofile",
             "cases.respond_to_hearing",
+            "rounds.review_round_candidates",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(
