@@ -117,7 +117,10 @@ class AuditEvent(models.TextChoices):
     ROUND_PRIORITY_SET = "round.priority_set", _("Voorrangsklasse in matchingronde gezet")
     ROUND_PREFERENCES_SAVED = "round.preferences_saved", _("Voorkeuren in matchingronde opgeslagen")
     ROUND_PROFILE_SAVED = "round.profile_saved", _("Profiel voor matchingronde opgeslagen")
-    ROUND_CANDIDATE_REVIEWED = "round.candidate_reviewed", _("Kandidaat in matchingronde beoordeeld")
+    ROUND_CANDIDATE_REVIEWED = (
+        "round.candidate_reviewed",
+        _("Kandidaat in matchingronde beoordeeld"),
+    )
     ROUND_RUN_STARTED = "round.run_started", _("Matching gestart")
     ROUND_RUN_FINISHED = "round.run_finished", _("Matching klaar")
     ROUND_RUN_FAILED = "round.run_failed", _("Matching mislukt")

@@ -36,11 +36,7 @@ def test_allowed(current, target):
 
 @pytest.mark.parametrize(
     ("current", "target"),
-    [
-        pair
-        for pair in itertools.product([None, *RoundStatus], RoundStatus)
-        if pair not in ALLOWED
-    ],
+    [pair for pair in itertools.product([None, *RoundStatus], RoundStatus) if pair not in ALLOWED],
 )
 def test_forbidden(current, target):
     with pytest.raises(TransitionNotAllowed):
