@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from stagekans.accounts.models import User
 from stagekans.companies.models import Company, Location
@@ -31,22 +31,24 @@ class RoundWorld:
 
 
 def world(*, students: int = 4, companies: int = 2) -> RoundWorld:
-    qualification = f.QualificationFactory()
-    school = f.SchoolFactory()
-    programme = f.ProgrammeFactory(school=school, qualification=qualification)
+    qualification = cast(Qualification, f.QualificationFactory())
+    school = cast(School, f.SchoolFactory())
+    programme = cast(Programme, f.ProgrammeFactory(school=school, qualification=qualification))
     coordinator = f.school_staff_user(school)
     w = RoundWorld(school, qualification, programme, coordinator)
     for i in range(students):
-        student = f.StudentFactory(
-            programme=programme, school=school, place=PLACES[i % len(PLACES)]
+        student = cast(
+            Student,
+            f.StudentFactory(programme=programme, school=school, place=PLACES[i % len(PLACES)]),
         )
         w.students.append(student)
         w.student_users.append(f.student_user(student))
     for i in range(companies):
-        company = f.CompanyFactory()
+        company = cast(Company, f.CompanyFactory())
         f.RecognitionFactory(company=company, qualification=qualification)
         w.companies.append(company)
-        w.locations.append(f.LocationFactory(company=company, place=PLACES[i % len(PLACES)]))
+        location = f.LocationFactory(company=company, place=PLACES[i % len(PLACES)])
+        w.locations.append(cast(Location, location))
         w.trainers.append(f.trainer_user(company))
     return w
 

@@ -59,7 +59,7 @@ def stage(w: r.RoundWorld, capture: Any, until: str) -> Staged:
 
 
 @pytest.fixture
-def staged(db, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def staged(db, django_capture_on_commit_callbacks):
     def make(until: str, students: int = 3, companies: int = 2) -> Staged:
         return stage(
             r.world(students=students, companies=companies),
