@@ -183,6 +183,9 @@ class DemoBuilder:
         from stagekans.demo.scenarios import Scenarios
 
         result.scenario_counts = Scenarios(self, schools, students, companies).build()
+        from stagekans.demo.rounds import build_rounds
+
+        result.scenario_counts |= build_rounds(self.rng)
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()

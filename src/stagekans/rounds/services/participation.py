@@ -31,11 +31,22 @@ from stagekans.stagemarkt.models import ALL_FEATURES
 
 
 def _own_participant(acting_user: Any, participant: Participant) -> None:
+    """The student themself, or a coordinator of the round's school acting on their behalf
+    (a student without an account hands in a paper form or answers by phone); audited as the
+    coordinator."""
     if (
-        not acting_user.has_perm("rounds.take_part_in_round")
-        or participant.student.user_id != acting_user.pk
+        acting_user.has_perm("rounds.take_part_in_round")
+        and participant.student.user_id == acting_user.pk
     ):
-        raise PermissionDenied(_("Dit is niet uw deelname."))
+        return
+    staff = getattr(acting_user, "school_staff", None)
+    if (
+        acting_user.has_perm("rounds.manage_round")
+        and staff is not None
+        and staff.school_id == participant.round.school_id
+    ):
+        return
+    raise PermissionDenied(_("Dit is niet uw deelname."))
 
 
 def _own_company_place(acting_user: Any, place: Place) -> None:

@@ -279,3 +279,54 @@ def test_responses_are_refused_after_the_deadline(django_capture_on_commit_callb
             acting_user=w.student_users[0], assignment=assignment, accept=True
         )
     assert Assignment.objects.get(pk=assignment.pk).student_response == Response.PENDING
+
+
+def test_a_revocation_through_the_register_removes_places_and_withdraws_proposals(
+    django_capture_on_commit_callbacks,
+):
+    from stagekans.accounts.roles import Role
+    from stagekans.register import services as register_services
+    from stagekans.register.models import Recognition
+    from stagekans.testing import factories as f
+
+    w = r.world(students=2, companies=2)
+    round_, places = _open_and_prefer(w)
+    setup.close_preferences(acting_user=w.coordinator, round_=round_)
+    round_.refresh_from_db()
+    _run(w, round_, RunKind.REAL, django_capture_on_commit_callbacks)
+    running.publish_round(acting_user=w.coordinator, round_=round_)
+    recognition = Recognition.objects.get(company=w.companies[0], qualification=w.qualification)
+    revocation = register_services.request_revocation(
+        acting_user=f.UserFactory(role=Role.SBB_ADVISOR),
+        recognition=recognition,
+        reason="Vastgestelde discriminatie bij de selectie.",
+        decision_reference="SBB-2026-1200",
+    )
+    register_services.approve_revocation(
+        acting_user=f.UserFactory(role=Role.SBB_ADVISOR), revocation=revocation
+    )
+    places[0].refresh_from_db()
+    assert not places[0].active and places[0].removed_reason
+    withdrawn = Assignment.objects.get(run=round_.current_run, place=places[0])
+    assert withdrawn.student_response == Response.WITHDRAWN
+    with pytest.raises(ValidationError):
+        participation.respond_as_student(
+            acting_user=withdrawn.participant.student.user, assignment=withdrawn, accept=True
+        )
+
+
+def test_a_coordinator_may_rank_on_behalf_of_a_student_of_their_school_only():
+    w = r.world(students=1, companies=2)
+    round_ = r.make_round(w)
+    places = r.add_places(w, round_)
+    setup.open_round(acting_user=w.coordinator, round_=round_)
+    participant = Participant.objects.get(round=round_)
+    participation.save_preferences(
+        acting_user=w.coordinator, participant=participant, place_ids=[places[1].pk]
+    )
+    assert selectors.ranked_place_ids(participant) == [places[1].pk]
+    other = r.world(students=1, companies=1)
+    with pytest.raises(PermissionDenied):
+        participation.save_preferences(
+            acting_user=other.coordinator, participant=participant, place_ids=[places[0].pk]
+        )
