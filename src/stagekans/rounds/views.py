@@ -112,7 +112,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def round_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx-polled progress of the current run (polls while the round is running)."""
     round_ = _own_round(request, pk)
-    return render(request, "rounds/_progress.html", {"round": round_, "job": _latest_job(round_)})
+    response = render(
+        request, "rounds/_progress.html", {"round": round_, "job": _latest_job(round_)}
+    )
+    if request.headers.get("HX-Request") and round_.status != RoundStatus.RUNNING:
+        response["HX-Refresh"] = "true"  # the run ended: reload for the new status and steps
+    return response
 
 
 ACTIONS = {

@@ -192,3 +192,13 @@ def test_create_form_rejects_bad_input_in_dutch_and_writes_nothing(client, stage
     from stagekans.rounds.models import MatchingRound
 
     assert not MatchingRound.objects.filter(name="Te laat").exists()
+
+
+def test_progress_poll_reloads_the_page_when_the_run_has_ended(client, staged):
+    s = staged("proposal", students=2, companies=1)
+    client.force_login(s.w.coordinator)
+    url = reverse("rounds:progress", kwargs={"pk": s.round.pk})
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response["HX-Refresh"] == "true"
+    assert "Bekijk het voorstel" in response.content.decode()
+    assert "HX-Refresh" not in client.get(url)
