@@ -29,6 +29,7 @@ urlpatterns = [
     path("mijn-achtergrond/", include("stagekans.background.urls")),
     path("gelijke-kansen/", include("stagekans.equalchances.urls")),
     path("steun/", include("stagekans.support.urls")),
+    path("matchingrondes/", include("stagekans.rounds.urls")),
     path("uitgaande-mail/", include("stagekans.notifications.urls")),
     path("stages/", include("stagekans.placements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -56,6 +56,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "background.state_own_background",
             "insight.answer_survey",
             "applications.apply_to_vacancy",
+            "rounds.take_part_in_round",
         ),
         second_factor=False,
         idle_minutes=120,
@@ -89,6 +90,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "support.request_support",
             "applications.view_school_applications",
             "applications.recommend_student",
+            "rounds.manage_round",
         ),
     ),
     Role.COMPANY_TRAINER: RoleDefinition(
@@ -119,6 +121,7 @@ ROLES: dict[Role, RoleDefinition] = {
             "equalchances.record_own_training",
             "support.request_support",
             "applications.review_applications",
+            "rounds.review_round_candidates",
         ),
     ),
     Role.SBB_ADVISOR: RoleDefinition(

@@ -209,6 +209,26 @@ class AuditEvent(models.TextChoices):
     APPLICATION_WITHDRAWN = "application.withdrawn", _("Sollicitatie ingetrokken door student")
     APPLICATION_CLOSED = "application.closed", _("Sollicitatie gesloten")
     APPLICATION_CV_DOWNLOADED = "application.cv_downloaded", _("Cv bij sollicitatie gedownload")
+    # matching rounds (issue 12)
+    ROUND_CREATED = "round.created", _("Matchingronde aangemaakt")
+    ROUND_PLACES_ADDED = "round.places_added", _("Plaatsen aan matchingronde toegevoegd")
+    ROUND_STATUS_CHANGED = "round.status_changed", _("Status van matchingronde gewijzigd")
+    ROUND_PRIORITY_SET = "round.priority_set", _("Voorrangsklasse in matchingronde gezet")
+    ROUND_PREFERENCES_SAVED = "round.preferences_saved", _("Voorkeuren in matchingronde opgeslagen")
+    ROUND_PROFILE_SAVED = "round.profile_saved", _("Profiel voor matchingronde opgeslagen")
+    ROUND_CANDIDATE_REVIEWED = (
+        "round.candidate_reviewed",
+        _("Kandidaat in matchingronde beoordeeld"),
+    )
+    ROUND_RUN_STARTED = "round.run_started", _("Matching gestart")
+    ROUND_RUN_FINISHED = "round.run_finished", _("Matching klaar")
+    ROUND_RUN_FAILED = "round.run_failed", _("Matching mislukt")
+    ROUND_ASSIGNMENT_CHANGED = "round.assignment_changed", _("Toewijzing met de hand gewijzigd")
+    ROUND_PUBLISHED = "round.published", _("Matchingronde gepubliceerd")
+    ROUND_RESPONSE = "round.response", _("Antwoord op voorstel uit matchingronde")
+    ROUND_CLOSED = "round.closed", _("Matchingronde gesloten")
+    ROUND_FOLLOW_UP_CREATED = "round.follow_up_created", _("Vervolgronde aangemaakt")
+    ROUND_PLACE_REMOVED = "round.place_removed", _("Plaats uit matchingronde gehaald")
 
 
 class AuditLog(AppendOnlyModel):

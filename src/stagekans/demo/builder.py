@@ -201,6 +201,9 @@ class DemoBuilder:
         result.scenario_counts.update(InsightDemo(self.rng, students).build())
         result.scenario_counts |= EqualChancesDemo(self, companies).build()
         result.scenario_counts |= build_support_demo(self, schools, companies)
+        from stagekans.demo.rounds import build_rounds
+
+        result.scenario_counts |= build_rounds(self.rng)
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()

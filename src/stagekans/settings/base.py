@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "stagekans.insight",
     "stagekans.equalchances",
     "stagekans.support",
+    "stagekans.rounds",
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
@@ -231,7 +232,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "placements.alert_overdue_contacts",
         "schedule": 60 * 60 * 6,
     },
+    # A matching run whose worker died (no heartbeat) is marked "mislukt — opnieuw uitvoeren".
+    "rounds-fail-stale-runs": {"task": "rounds.fail_stale_runs", "schedule": 60},
 }
+# Matching rounds: a run without a heartbeat for this long is failed by the beat task above;
+# the pause (seconds) between the phases of a run exists for the killed-worker test only.
+ROUNDS_STALE_AFTER_SECONDS = int(env.get("ROUNDS_STALE_AFTER_SECONDS"))
+ROUNDS_RUN_PAUSE_SECONDS = float(env.get("ROUNDS_RUN_PAUSE_SECONDS"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -40,6 +40,16 @@ DECLARED: list[EnvVar] = [
         "Task broker, e.g. redis://127.0.0.1:6379/0. Empty: tasks run in-process (embedded).",
     ),
     EnvVar(
+        "ROUNDS_STALE_AFTER_SECONDS",
+        "120",
+        "A matching run without a heartbeat for this many seconds is marked failed.",
+    ),
+    EnvVar(
+        "ROUNDS_RUN_PAUSE_SECONDS",
+        "0",
+        "Pause between the phases of a matching run; only the killed-worker test sets it.",
+    ),
+    EnvVar(
         "CACHE_URL",
         "locmemcache://",
         "Cache, e.g. redis://127.0.0.1:6379/1 with several web processes.",

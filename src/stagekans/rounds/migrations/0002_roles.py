@@ -1,0 +1,15 @@
+"""Give the round permissions to the student, school staff and company roles
+(stagekans.accounts.roles)."""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    from stagekans.accounts.roles import sync_roles
+
+    sync_roles(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0004_sync_roles_for_role_grants"), ("rounds", "0001_initial")]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
