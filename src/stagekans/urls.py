@@ -24,6 +24,8 @@ urlpatterns = [
     path("onderzoek/", include("stagekans.cases.urls")),
     path("voorlichting/", include("stagekans.voorlichting.urls")),
     path("informatiepakket/", include("stagekans.informatiepakket.urls")),
+    path("keuzedelen/", include("stagekans.keuzedelen.urls")),
+    path("studieadvies/", include("stagekans.studyadvice.urls")),
     path("uitgaande-mail/", include("stagekans.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # /beheer/ logs in through the app's own login (lockout, second factor), never its own form.

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "stagekans.stagemarkt",
     "stagekans.placements",
     "stagekans.applications",
+    "stagekans.keuzedelen",
+    "stagekans.studyadvice",
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
@@ -114,6 +116,7 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
 
 # Meldpunt: months after closure that reporters' contact details are kept; statistics threshold.
 MELDPUNT_RETENTION_MONTHS = int(env.get("MELDPUNT_RETENTION_MONTHS"))
+KEUZEDELEN_MAX_TRAVEL_MINUTES = int(env.get("KEUZEDELEN_MAX_TRAVEL_MINUTES"))
 MELDPUNT_SUPPRESSION_THRESHOLD = int(env.get("MELDPUNT_SUPPRESSION_THRESHOLD"))
 # Proxies of our own in front of the web processes; the client address for rate limits is the
 # X-Forwarded-For entry this many hops from the right (0: REMOTE_ADDR, the header is ignored).
