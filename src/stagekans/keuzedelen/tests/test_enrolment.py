@@ -36,7 +36,13 @@ def test_a_request_that_passes_waits_for_the_home_school_with_its_checks_stored(
     enrolment = _request(net, motivation="Ik wil naar de pabo.")
     assert enrolment.status == EnrolmentStatus.SUBMITTED
     assert {c["check"] for c in enrolment.checks} == {
-        "agreement", "entry", "capacity", "timetable", "placement", "travel", "under_18",
+        "agreement",
+        "entry",
+        "capacity",
+        "timetable",
+        "placement",
+        "travel",
+        "under_18",
     }
     assert all(c["message"] for c in enrolment.checks)
     assert 45 <= enrolment.travel_minutes <= 60  # Assen → Groningen
@@ -48,7 +54,9 @@ def test_a_request_that_passes_waits_for_the_home_school_with_its_checks_stored(
 def test_timetable_clash_for_an_adult_is_a_warning_the_coordinators_see() -> None:
     net = network(shared_day=0)
     set_timetable(
-        acting_user=net.home_staff, programme=net.student.programme, cohort=2025,
+        acting_user=net.home_staff,
+        programme=net.student.programme,
+        cohort=2025,
         lesson_days=ALL_WEEK,
     )
     enrolment = _request(net)
@@ -62,7 +70,9 @@ def test_under_18_with_a_lesson_on_the_keuzedeel_day_is_refused_with_the_reason(
     start = dt.date.today() - dt.timedelta(days=42)
     net = network(shared_day=0, date_of_birth=start.replace(year=start.year - 16))
     set_timetable(
-        acting_user=net.home_staff, programme=net.student.programme, cohort=2025,
+        acting_user=net.home_staff,
+        programme=net.student.programme,
+        cohort=2025,
         lesson_days=ALL_WEEK,
     )
     enrolment = _request(net)
@@ -79,7 +89,9 @@ def test_under_18_is_fine_when_the_agreement_keeps_the_day_free() -> None:
     start = dt.date.today() - dt.timedelta(days=42)
     net = network(shared_day=WEDNESDAY, date_of_birth=start.replace(year=start.year - 16))
     set_timetable(
-        acting_user=net.home_staff, programme=net.student.programme, cohort=2025,
+        acting_user=net.home_staff,
+        programme=net.student.programme,
+        cohort=2025,
         lesson_days=ALL_WEEK,
     )
     assert _request(net).status == EnrolmentStatus.SUBMITTED
@@ -158,8 +170,11 @@ def test_a_refusal_needs_a_reason_and_is_stored_with_the_side() -> None:
     with pytest.raises(ValidationError, match="reden"):
         services.decide_home(acting_user=net.home_staff, enrolment=enrolment, approve=False)
     enrolment = services.decide_home(
-        acting_user=net.home_staff, enrolment=enrolment, approve=False,
-        reason=RefusalReason.STUDY_PROGRESS, note="Eerst de achterstand inhalen.",
+        acting_user=net.home_staff,
+        enrolment=enrolment,
+        approve=False,
+        reason=RefusalReason.STUDY_PROGRESS,
+        note="Eerst de achterstand inhalen.",
     )
     assert (enrolment.status, enrolment.refused_by) == (EnrolmentStatus.REFUSED, Side.HOME)
 
@@ -170,7 +185,9 @@ def test_the_host_refusal_is_recorded_for_the_host() -> None:
         acting_user=net.home_staff, enrolment=_request(net), approve=True
     )
     enrolment = services.decide_host(
-        acting_user=net.host_staff, enrolment=enrolment, accept=False,
+        acting_user=net.host_staff,
+        enrolment=enrolment,
+        accept=False,
         reason=RefusalReason.CAPACITY,
     )
     assert (enrolment.refused_by, enrolment.refusal_reason) == (Side.HOST, RefusalReason.CAPACITY)
@@ -182,14 +199,20 @@ def test_checks_run_again_at_approval_a_new_pok_day_refuses() -> None:
     running_placement_days(net.student, WEDNESDAY, net.offering.start_date, net.offering.end_date)
     enrolment = services.decide_home(acting_user=net.home_staff, enrolment=enrolment, approve=True)
     assert enrolment.status == EnrolmentStatus.REFUSED
-    assert (enrolment.refused_by, enrolment.refusal_reason) == (Side.CHECKS, RefusalReason.PLACEMENT)
+    assert (enrolment.refused_by, enrolment.refusal_reason) == (
+        Side.CHECKS,
+        RefusalReason.PLACEMENT,
+    )
 
 
 def test_the_last_place_goes_once() -> None:
     net = network(places=1)
     first = services.decide_home(acting_user=net.home_staff, enrolment=_request(net), approve=True)
     other = f.StudentFactory(
-        programme=net.student.programme, postcode="9401 AB", place="Assen", cohort=2025,
+        programme=net.student.programme,
+        postcode="9401 AB",
+        place="Assen",
+        cohort=2025,
         date_of_birth=dt.date(2004, 1, 1),
     )
     second = services.request_keuzedeel(
@@ -204,7 +227,10 @@ def test_the_last_place_goes_once() -> None:
 def test_group_request_checks_each_student() -> None:
     net = network()
     minor = f.StudentFactory(
-        programme=net.student.programme, postcode="9401 AB", place="Assen", cohort=2025,
+        programme=net.student.programme,
+        postcode="9401 AB",
+        place="Assen",
+        cohort=2025,
         date_of_birth=dt.date.today().replace(year=dt.date.today().year - 16),
     )
     created = services.request_for_group(
