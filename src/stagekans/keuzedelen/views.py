@@ -404,15 +404,19 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # -- cooperation agreements -------------------------------------------------------------------
-@login_required
-def agreement_list(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def _require_agreement_reader(user: Any) -> None:
     if not (
         user.has_perm("keuzedelen.view_school_keuzedeel_requests")
         or user.has_perm("keuzedelen.manage_cooperation_agreement")
         or user.has_perm("keuzedelen.view_regional_overview")
     ):
         raise PermissionDenied
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _require_agreement_reader(user)
     agreements = selectors.agreements_visible_to(user)
     rows = []
     for agreement in agreements:
@@ -428,6 +432,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_agreement(request: HttpRequest, pk: int) -> CooperationAgreement:
+    _require_agreement_reader(request.user)
     found = selectors.agreements_visible_to(request.user).filter(pk=pk).first()
     if found is None:
         raise Http404
