@@ -89,7 +89,7 @@ class DecisionForm(forms.Form):
 class AttendanceDateForm(forms.Form):
     lesson_date = forms.DateField(
         label=_("Lesdatum"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("Kies een lesdatum."),
             "invalid": _("Geef een geldige datum."),
@@ -129,7 +129,7 @@ class ActivityForm(forms.Form):
     cohort = forms.IntegerField(label=_("Cohort"), min_value=2000, max_value=2100)
     date = forms.DateField(
         label=_("Datum"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Geef een geldige datum.")},
     )
     title = forms.CharField(label=_("Activiteit"), max_length=200)

@@ -182,7 +182,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
                 "school": school,
                 "home_page": Paginator(home, 25).get_page(request.GET.get("page")),
                 # The host's list holds only requests past the home school; the newest 50.
-                "host_page": host[:50],
+                "host_page": list(host[:50]),
                 "statuses": EnrolmentStatus.choices,
                 "status": status,
                 "hosted": selectors.offerings_hosted_by(school),

@@ -58,7 +58,7 @@ class AdviceForm(forms.Form):
     )
     advice_date = forms.DateField(
         label=_("Datum advies"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Geef een geldige datum.")},
     )
     reasoning = forms.CharField(
@@ -67,7 +67,7 @@ class AdviceForm(forms.Form):
     next_moment = forms.DateField(
         label=_("Volgend moment (bij uitgesteld advies)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Geef een geldige datum.")},
     )
 
