@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
-from typing import Any
+from typing import Any, cast
 
 from stagekans.accounts.models import User
+from stagekans.companies.models import Location
 from stagekans.education.models import School, Student
 from stagekans.keuzedelen.checks import FRIDAY, WEDNESDAY
 from stagekans.keuzedelen.models import AgreementVersion, Keuzedeel, Offering
@@ -82,8 +83,8 @@ def network(
     start: dt.date | None = None,
     signed: bool = True,
 ) -> Network:
-    host = f.SchoolFactory(name=f"Noorderpoort {host_place}", place=host_place)
-    home = f.SchoolFactory(name=f"Drenthe College {home_place}", place=home_place)
+    host = cast(School, f.SchoolFactory(name=f"Noorderpoort {host_place}", place=host_place))
+    home = cast(School, f.SchoolFactory(name=f"Drenthe College {home_place}", place=home_place))
     host_staff = f.school_staff_user(host)
     home_staff = f.school_staff_user(home)
     version = agreements.create_agreement(
@@ -109,12 +110,15 @@ def network(
         min_niveau=3,
     )
     programme = f.ProgrammeFactory(school=home, qualification=f.QualificationFactory(niveau=4))
-    student = f.StudentFactory(
-        programme=programme,
-        date_of_birth=date_of_birth,
-        postcode=student_postcode,
-        place=student_place,
-        cohort=2025,
+    student = cast(
+        Student,
+        f.StudentFactory(
+            programme=programme,
+            date_of_birth=date_of_birth,
+            postcode=student_postcode,
+            place=student_place,
+            cohort=2025,
+        ),
     )
     return Network(
         host=host,
@@ -137,7 +141,7 @@ def running_placement_days(student: Student, weekdays: int, start: dt.date, end:
     from stagekans.placements.services.creation import create_placement
     from stagekans.placements.workflow import AgreementStatus, PlacementSource
 
-    location = f.LocationFactory()
+    location = cast(Location, f.LocationFactory())
     f.RecognitionFactory(
         company=location.company,
         qualification=student.programme.qualification,

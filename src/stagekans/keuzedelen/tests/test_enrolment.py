@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,13 +22,13 @@ pytestmark = pytest.mark.django_db
 ALL_WEEK = 31
 
 
-def _request(net, **kwargs):  # type: ignore[no-untyped-def]
+def _request(net, **kwargs):
     return services.request_keuzedeel(
         acting_user=net.student_user, student=net.student, offering=net.offering, **kwargs
     )
 
 
-def _check(enrolment: EnrolmentRequest, code: str) -> dict:  # type: ignore[type-arg]
+def _check(enrolment: EnrolmentRequest, code: str) -> dict:
     return next(c for c in enrolment.checks if c["check"] == code)
 
 
@@ -123,7 +124,7 @@ def test_placement_on_other_days_does_not_clash() -> None:
     assert _request(net).status == EnrolmentStatus.SUBMITTED
 
 
-def test_travel_time_above_the_threshold_is_refused(settings) -> None:  # type: ignore[no-untyped-def]
+def test_travel_time_above_the_threshold_is_refused(settings) -> None:
     net = network(student_place="Maastricht", student_postcode="6211 AB")
     enrolment = _request(net)
     assert enrolment.status == EnrolmentStatus.REFUSED
@@ -226,7 +227,7 @@ def test_the_last_place_goes_once() -> None:
 
 def test_group_request_checks_each_student() -> None:
     net = network()
-    minor = f.StudentFactory(
+    minor: Any = f.StudentFactory(
         programme=net.student.programme,
         postcode="9401 AB",
         place="Assen",

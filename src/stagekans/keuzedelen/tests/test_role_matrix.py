@@ -53,7 +53,7 @@ MATRIX: dict[str, list[int]] = {
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     net = network()
     request = enrolment.request_keuzedeel(
         acting_user=net.student_user, student=net.student, offering=net.offering
@@ -111,12 +111,12 @@ def world(db):  # type: ignore[no-untyped-def]
     return users, urls
 
 
-def test_matrix_covers_every_page(world) -> None:  # type: ignore[no-untyped-def]
+def test_matrix_covers_every_page(world) -> None:
     assert set(world[1]) == set(MATRIX)
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_role_by_page(world, role) -> None:  # type: ignore[no-untyped-def]
+def test_role_by_page(world, role) -> None:
     users, urls = world
     client = Client()
     if users[role] is not None:

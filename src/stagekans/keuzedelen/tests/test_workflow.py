@@ -37,7 +37,7 @@ VERSION_ALLOWED = {
 
 
 def _pairs(states: type) -> list[tuple[object, object]]:
-    return [(a, b) for a in [None, *states] for b in states]  # type: ignore[attr-defined]
+    return [(a, b) for a in [None, *states] for b in states]
 
 
 def test_the_tables_are_exactly_the_designed_ones() -> None:

@@ -21,14 +21,14 @@ ADVICE_DAY = dt.date(2026, 6, 15)  # school year 2025-2026
 
 
 @pytest.fixture
-def school_setup():  # type: ignore[no-untyped-def]
+def school_setup():
     school = f.SchoolFactory()
     staff = f.school_staff_user(school)
     student = f.StudentFactory(programme=f.ProgrammeFactory(school=school))
     return school, staff, student
 
 
-def _negative_binding(staff, student):  # type: ignore[no-untyped-def]
+def _negative_binding(staff, student):
     return services.give_advice(
         acting_user=staff,
         student=student,
@@ -40,7 +40,7 @@ def _negative_binding(staff, student):  # type: ignore[no-untyped-def]
 
 
 def test_binding_negative_in_a_marked_year_is_refused_audited_and_postponement_proposed(
-    school_setup,  # type: ignore[no-untyped-def]
+    school_setup,
 ) -> None:
     school, staff, student = school_setup
     services.mark_school_year(
@@ -73,7 +73,7 @@ def test_binding_negative_in_a_marked_year_is_refused_audited_and_postponement_p
     assert advice.in_marked_year and advice.kind == AdviceKind.POSTPONED
 
 
-def test_a_platform_mark_holds_for_every_school(school_setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_platform_mark_holds_for_every_school(school_setup) -> None:
     _school, staff, student = school_setup
     admin = f.UserFactory(role=Role.ADMIN)
     services.mark_school_year(
@@ -87,7 +87,7 @@ def test_a_platform_mark_holds_for_every_school(school_setup) -> None:  # type: 
         _negative_binding(staff, student)
 
 
-def test_outside_a_marked_year_binding_negative_is_possible(school_setup) -> None:  # type: ignore[no-untyped-def]
+def test_outside_a_marked_year_binding_negative_is_possible(school_setup) -> None:
     school, staff, student = school_setup
     services.mark_school_year(
         acting_user=staff,
@@ -100,7 +100,7 @@ def test_outside_a_marked_year_binding_negative_is_possible(school_setup) -> Non
     assert advice.binding and not advice.in_marked_year
 
 
-def test_other_advice_in_a_marked_year_is_fine(school_setup) -> None:  # type: ignore[no-untyped-def]
+def test_other_advice_in_a_marked_year_is_fine(school_setup) -> None:
     school, staff, student = school_setup
     services.mark_school_year(
         acting_user=staff,
@@ -121,7 +121,7 @@ def test_other_advice_in_a_marked_year_is_fine(school_setup) -> None:  # type: i
         assert advice.binding is False  # only a negative advice can be binding
 
 
-def test_the_database_refuses_binding_in_a_marked_year_too(school_setup) -> None:  # type: ignore[no-untyped-def]
+def test_the_database_refuses_binding_in_a_marked_year_too(school_setup) -> None:
     school, _staff, student = school_setup
     with pytest.raises(IntegrityError), transaction.atomic():
         StudyAdvice.objects.create(
@@ -136,7 +136,7 @@ def test_the_database_refuses_binding_in_a_marked_year_too(school_setup) -> None
         )
 
 
-def test_postponed_needs_a_next_moment_and_reasoning(school_setup) -> None:  # type: ignore[no-untyped-def]
+def test_postponed_needs_a_next_moment_and_reasoning(school_setup) -> None:
     _school, staff, student = school_setup
     with pytest.raises(ValidationError) as error:
         services.give_advice(
@@ -150,7 +150,7 @@ def test_postponed_needs_a_next_moment_and_reasoning(school_setup) -> None:  # t
     assert {"next_moment", "reasoning"} <= set(error.value.message_dict)
 
 
-def test_only_the_own_school_gives_advice(school_setup) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_own_school_gives_advice(school_setup) -> None:
     _school, _staff, student = school_setup
     other = f.school_staff_user(f.SchoolFactory())
     with pytest.raises(PermissionDenied):
@@ -164,7 +164,7 @@ def test_only_the_own_school_gives_advice(school_setup) -> None:  # type: ignore
         )
 
 
-def test_marking_needs_a_reason_and_a_pdf_or_reference(school_setup) -> None:  # type: ignore[no-untyped-def]
+def test_marking_needs_a_reason_and_a_pdf_or_reference(school_setup) -> None:
     school, staff, _student = school_setup
     with pytest.raises(ValidationError) as error:
         services.mark_school_year(acting_user=staff, school=school, school_year=2025, reason="")
@@ -186,7 +186,7 @@ def test_marking_needs_a_reason_and_a_pdf_or_reference(school_setup) -> None:  #
         )
 
 
-def test_the_report_counts_advice_in_marked_years_per_school(school_setup) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_counts_advice_in_marked_years_per_school(school_setup) -> None:
     school, staff, student = school_setup
     services.mark_school_year(
         acting_user=staff,
