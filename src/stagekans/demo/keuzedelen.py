@@ -268,6 +268,15 @@ class KeuzedelenDemo:
                     enrolment.decide_host(
                         acting_user=staff[host.pk], enrolment=request, accept=True
                     )
+                elif school == schools[1]:
+                    enrolment.decide_host(
+                        acting_user=staff[host.pk],
+                        enrolment=request,
+                        accept=False,
+                        reason=RefusalReason.OTHER,
+                        note="De intentieverklaring voor de pabo ontbreekt nog; meld je volgend "
+                        "semester opnieuw aan.",
+                    )
         placed = list(kd_selectors.placed_in(offering))
         for lesson in kd_selectors.lesson_dates(offering, until=self.today):
             statuses = {
