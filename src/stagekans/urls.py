@@ -30,6 +30,8 @@ urlpatterns = [
     path("gelijke-kansen/", include("stagekans.equalchances.urls")),
     path("steun/", include("stagekans.support.urls")),
     path("matchingrondes/", include("stagekans.rounds.urls")),
+    path("keuzedelen/", include("stagekans.keuzedelen.urls")),
+    path("studieadvies/", include("stagekans.studyadvice.urls")),
     path("uitgaande-mail/", include("stagekans.notifications.urls")),
     path("stages/", include("stagekans.placements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -229,6 +229,48 @@ class AuditEvent(models.TextChoices):
     ROUND_CLOSED = "round.closed", _("Matchingronde gesloten")
     ROUND_FOLLOW_UP_CREATED = "round.follow_up_created", _("Vervolgronde aangemaakt")
     ROUND_PLACE_REMOVED = "round.place_removed", _("Plaats uit matchingronde gehaald")
+    # keuzedelen and study advice (issue 14)
+    KEUZEDEEL_CREATED = "keuzedeel.created", _("Keuzedeel in catalogus opgenomen")
+    KEUZEDEEL_OFFERING_CREATED = "keuzedeel.offering_created", _("Keuzedeelaanbod vastgelegd")
+    COOPERATION_VERSION_PROPOSED = (
+        "cooperation.version_proposed",
+        _("Versie van samenwerkingsovereenkomst ter ondertekening"),
+    )
+    COOPERATION_SIGNED = "cooperation.signed", _("Samenwerkingsovereenkomst getekend door partner")
+    COOPERATION_ACTIVATED = (
+        "cooperation.activated",
+        _("Samenwerkingsovereenkomst door alle partners getekend"),
+    )
+    COOPERATION_WITHDRAWN = (
+        "cooperation.withdrawn",
+        _("Versie van samenwerkingsovereenkomst ingetrokken"),
+    )
+    HOME_TIMETABLE_SET = "keuzedeel.timetable_set", _("Rooster eigen opleiding vastgelegd")
+    ACTIVITY_PLANNED = "keuzedeel.activity_planned", _("Activiteit gepland")
+    KEUZEDEEL_REQUESTED = "keuzedeel.requested", _("Keuzedeel aangevraagd")
+    KEUZEDEEL_HOME_APPROVED = "keuzedeel.home_approved", _("Aanvraag goedgekeurd door eigen school")
+    KEUZEDEEL_ACCEPTED = "keuzedeel.accepted", _("Aanvraag geaccepteerd door gastschool")
+    KEUZEDEEL_REFUSED = "keuzedeel.refused", _("Aanvraag keuzedeel geweigerd")
+    KEUZEDEEL_WITHDRAWN = "keuzedeel.withdrawn", _("Aanvraag keuzedeel ingetrokken")
+    KEUZEDEEL_ATTENDANCE_RECORDED = (
+        "keuzedeel.attendance_recorded",
+        _("Aanwezigheid keuzedeel vastgelegd"),
+    )
+    KEUZEDEEL_ABSENCE_ALERTED = "keuzedeel.absence_alerted", _("Verzuimsignaal keuzedeel verstuurd")
+    KEUZEDEEL_RESULT_RECORDED = "keuzedeel.result_recorded", _("Resultaat keuzedeel vastgelegd")
+    SCHOOL_YEAR_MARKED_NON_BINDING = (
+        "studyadvice.year_marked",
+        _("Schooljaar gemarkeerd als niet-bindend"),
+    )
+    SCHOOL_YEAR_DOCUMENT_VIEWED = (
+        "studyadvice.document_viewed",
+        _("Brondocument niet-bindend schooljaar bekeken"),
+    )
+    STUDY_ADVICE_GIVEN = "studyadvice.given", _("Studieadvies gegeven")
+    STUDY_ADVICE_REFUSED = (
+        "studyadvice.refused",
+        _("Bindend negatief studieadvies geweigerd (niet-bindend schooljaar)"),
+    )
 
 
 class AuditLog(AppendOnlyModel):

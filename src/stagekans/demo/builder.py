@@ -40,6 +40,7 @@ DEMO_TOTP_KEY = "3374416973616e63656e732d64656d6f32303236"
 DEMO_LOGINS: list[tuple[Role, str, str]] = [
     (Role.STUDENT, "student", "Student"),
     (Role.SCHOOL_STAFF, "stagecoordinator", "Stagecoördinator (school)"),
+    (Role.SCHOOL_STAFF, "gastcoordinator", "Stagecoördinator gastschool (keuzedelen)"),
     (Role.COMPANY_TRAINER, "praktijkopleider", "Praktijkopleider (leerbedrijf)"),
     (Role.SBB_ADVISOR, "adviseur", "Adviseur praktijkleren (SBB)"),
     (Role.SBB_ADVISOR, "adviseur2", "Tweede adviseur (SBB, vier ogen)"),
@@ -204,6 +205,11 @@ class DemoBuilder:
         from stagekans.demo.rounds import build_rounds
 
         result.scenario_counts |= build_rounds(self.rng)
+        from stagekans.demo import keuzedelen as keuzedelen_demo
+        from stagekans.demo.scenarios import Scenarios
+
+        result.scenario_counts = Scenarios(self, schools, students, companies).build()
+        result.scenario_counts |= keuzedelen_demo.build(self, schools, students)
         from stagekans.stagemarkt.models import Vacancy
 
         result.vacancies = Vacancy.objects.count()
@@ -376,7 +382,8 @@ class DemoBuilder:
                 student = students[0]
                 student.user = user
                 student.save(update_fields=["user"])
-            elif role == Role.SCHOOL_STAFF:
+            elif role == Role.SCHOOL_STAFF and username != "gastcoordinator":
+                # The gastcoördinator joins the keuzedelen host school in demo/keuzedelen.py.
                 education_services.add_school_staff(acting_user=None, school=schools[0], user=user)
             elif role == Role.COMPANY_TRAINER:
                 company = next((c for c in companies if c.recognitions.exists()), companies[0])

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "stagekans.equalchances",
     "stagekans.support",
     "stagekans.rounds",
+    "stagekans.keuzedelen",
+    "stagekans.studyadvice",
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
@@ -119,6 +121,7 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
 
 # Meldpunt: months after closure that reporters' contact details are kept; statistics threshold.
 MELDPUNT_RETENTION_MONTHS = int(env.get("MELDPUNT_RETENTION_MONTHS"))
+KEUZEDELEN_MAX_TRAVEL_MINUTES = int(env.get("KEUZEDELEN_MAX_TRAVEL_MINUTES"))
 MELDPUNT_SUPPRESSION_THRESHOLD = int(env.get("MELDPUNT_SUPPRESSION_THRESHOLD"))
 # Insight (issue 13): the background pseudonym key (never stored in the database) and the
 # small-cell threshold of every published insight table.

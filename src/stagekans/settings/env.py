@@ -76,6 +76,11 @@ DECLARED: list[EnvVar] = [
     EnvVar("STATIC_ROOT", str(REPO_ROOT / "var" / "static"), "Where collectstatic puts files."),
     EnvVar("LOG_LEVEL", "INFO", "Log level of the stagekans loggers."),
     EnvVar(
+        "KEUZEDELEN_MAX_TRAVEL_MINUTES",
+        "90",
+        "Longest estimated one-way travel time (minutes) to a keuzedeel at another institution.",
+    ),
+    EnvVar(
         "MELDPUNT_RETENTION_MONTHS",
         "12",
         "Months after a report is closed before the reporter's contact details are erased.",

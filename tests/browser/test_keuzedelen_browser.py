@@ -1,0 +1,123 @@
+"""Issue 14 across roles in one browser: a student asks for a keuzedeel at another institution,
+the home coordinator approves, the host coordinator accepts and records attendance, and the
+home school sees it; then a coordinator gives a study advice in a niet-bindend school year and
+gets the refusal with the proposed postponement. axe checks every page (WCAG 2.1 A/AA)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from stagekans.keuzedelen.models import AttendanceRecord, EnrolmentRequest
+from stagekans.keuzedelen.workflow import EnrolmentStatus
+from stagekans.studyadvice import rules
+from stagekans.studyadvice import services as advice_services
+from stagekans.studyadvice.models import AdviceKind, StudyAdvice
+from stagekans.testing.keuzedelen import network
+
+from .conftest import login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_keuzedeel_elsewhere_from_request_to_attendance_at_home(page, axe):  # type: ignore[no-untyped-def]
+    net = network()
+    title = net.offering.keuzedeel.title
+
+    # The student finds the keuzedeel and asks for it.
+    login(page, net.student_user.username)
+    page.get_by_role("link", name="Keuzedelen").first.click()
+    axe.assert_no_violations(page)
+    page.get_by_role("link", name=title).click()
+    axe.assert_no_violations(page)
+    page.get_by_label("Waarom wil je dit keuzedeel volgen?").fill("Ik wil later naar de pabo.")
+    page.get_by_role("button", name="Keuzedeel aanvragen").click()
+    page.get_by_text("Je aanvraag is verstuurd").wait_for()
+    assert "Geschatte reistijd" in page.locator("[data-testid=checks]").inner_text()
+    axe.assert_no_violations(page)
+    enrolment = EnrolmentRequest.objects.get(student=net.student)
+    assert enrolment.status == EnrolmentStatus.SUBMITTED
+
+    # The home coordinator approves; the checks are on the page.
+    login(page, net.home_staff.username)
+    page.get_by_role("link", name="Keuzedelen").first.click()
+    axe.assert_no_violations(page)
+    page.get_by_role("link", name=net.student.given_name).first.click()
+    axe.assert_no_violations(page)
+    page.get_by_label("Goedkeuren").check()
+    page.get_by_label("Toelichting").fill("Past in het rooster.")
+    page.get_by_role("button", name="Besluit opslaan").click()
+    page.get_by_text("ligt nu bij de gastschool").wait_for()
+    axe.assert_no_violations(page)
+
+    # The host coordinator accepts and records attendance.
+    login(page, net.host_staff.username)
+    page.get_by_role("link", name="Keuzedelen").first.click()
+    page.get_by_role("link", name=net.student.given_name).first.click()
+    assert "Past in het rooster." in page.locator("main").inner_text()
+    page.get_by_label("Goedkeuren").check()
+    page.get_by_role("button", name="Besluit opslaan").click()
+    page.get_by_text("De student is geplaatst").wait_for()
+    axe.assert_no_violations(page)
+    page.get_by_role("link", name="Aanwezigheid vastleggen").click()
+    axe.assert_no_violations(page)
+    page.get_by_label("aanwezig", exact=True).check()
+    page.get_by_role("button", name="Aanwezigheid opslaan").click()
+    page.get_by_text("De eigen scholen zien het direct").wait_for()
+    axe.assert_no_violations(page)
+    assert AttendanceRecord.objects.filter(enrolment=enrolment).count() == 1
+
+    # The home school sees it at once.
+    login(page, net.home_staff.username)
+    page.goto(f"/keuzedelen/aanvragen/{enrolment.pk}/")
+    summary = page.locator("[data-testid=attendance-summary]").inner_text()
+    assert "Aanwezig 1" in summary
+    assert "geplaatst" in page.locator("[data-testid=status]").inner_text()
+    axe.assert_no_violations(page)
+
+
+def test_study_advice_in_a_niet_bindend_year(page, axe):  # type: ignore[no-untyped-def]
+    net = network()
+    today = dt.date.today()
+    advice_services.mark_school_year(
+        acting_user=net.home_staff,
+        school=net.home,
+        school_year=rules.school_year_of(today),
+        reason="Langdurige uitval van onderwijs na de brand in het hoofdgebouw.",
+        document_reference="Besluit college van bestuur 2026/14",
+    )
+
+    login(page, net.home_staff.username)
+    page.get_by_role("link", name="Studieadvies").first.click()
+    axe.assert_no_violations(page)
+    page.get_by_role("link", name="Niet-bindende schooljaren").click()
+    axe.assert_no_violations(page)
+    page.goto("/studieadvies/nieuw/")
+    axe.assert_no_violations(page)
+    page.get_by_label("Student").select_option(label=str(net.student))
+    page.get_by_role("radio", name="negatief").check()
+    page.get_by_label("Bindend (alleen bij een negatief advies)").check()
+    page.get_by_label("Onderbouwing").fill("Te weinig voortgang in de beroepsgerichte vakken.")
+    page.get_by_role("button", name="Advies vastleggen").click()
+    refusal = page.locator("[data-testid=refusal]")
+    refusal.wait_for()
+    assert "Een bindend negatief studieadvies kan niet" in refusal.inner_text()
+    axe.assert_no_violations(page)
+    assert not StudyAdvice.objects.exists()
+    # The form now proposes "uitgesteld" with the next moment; the coordinator saves it.
+    assert page.get_by_role("radio", name="uitgesteld").is_checked()
+    assert page.get_by_label("Volgend moment (bij uitgesteld advies)").input_value()
+    page.get_by_role("button", name="Advies vastleggen").click()
+    page.get_by_text("Het studieadvies is vastgelegd").wait_for()
+    axe.assert_no_violations(page)
+    advice = StudyAdvice.objects.get()
+    assert advice.kind == AdviceKind.POSTPONED and not advice.binding and advice.in_marked_year
+
+    # The student sees it with how to object.
+    login(page, net.student_user.username)
+    page.get_by_role("link", name="Studieadvies").first.click()
+    page.get_by_role("heading", name=re.compile("Niet eens met dit advies")).wait_for()
+    assert "commissie van beroep" in page.locator("main").inner_text()
+    axe.assert_no_violations(page)
