@@ -206,9 +206,7 @@ class DemoBuilder:
 
         result.scenario_counts |= build_rounds(self.rng)
         from stagekans.demo import keuzedelen as keuzedelen_demo
-        from stagekans.demo.scenarios import Scenarios
 
-        result.scenario_counts = Scenarios(self, schools, students, companies).build()
         result.scenario_counts |= keuzedelen_demo.build(self, schools, students)
         from stagekans.stagemarkt.models import Vacancy
 
