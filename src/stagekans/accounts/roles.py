@@ -246,6 +246,11 @@ ROLES: dict[Role, RoleDefinition] = {
             "insight.view_insight_dashboard",
             "insight.recompute_insight",
             "insight.manage_research_extracts",
+            "equalchances.view_selfscan_aggregates",
+            "equalchances.view_training_coverage",
+            "support.view_support_overview",
+            "keuzedelen.view_regional_overview",
+            "studyadvice.view_study_advice_report",
         ),
     ),
     Role.ADVISORY_COMMITTEE: RoleDefinition(
@@ -259,7 +264,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "insight.view_insight_dashboard",
             "equalchances.view_selfscan_aggregates",
             "equalchances.view_training_coverage",
-            # The analyst role is the adviescommissie's (there is no separate role for it).
+            # Aggregates only, like the analyst: self-scan, training, expert team, keuzedelen
+            # and study advice overviews (issues 14, 17).
             "support.view_support_overview",
             "keuzedelen.view_regional_overview",
             "studyadvice.view_study_advice_report",

@@ -134,7 +134,9 @@ class EqualChancesNational:
                 "complaint_route",
                 "responsible",
             ],
-            self._policies(first_trainer),
+            # A list, not the generator: it reads the database, which cannot happen on the
+            # connection while COPY streams into it.
+            list(self._policies(first_trainer)),
         )
         result.attendances = _insert(
             WebinarAttendance,
@@ -148,7 +150,7 @@ class EqualChancesNational:
                 "registered_by",
                 "registered_at",
             ],
-            self._attendances(trainers),
+            list(self._attendances(trainers)),
         )
         _reset_sequences(
             [ScanResult, ScanAnswer, ScanStepScore, RecruitmentPolicy, WebinarAttendance]
