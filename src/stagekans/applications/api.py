@@ -166,7 +166,7 @@ class StudentWithdraw(APIView):
     @extend_schema(
         operation_id="sollicitaties_intrekken",
         request=None,
-        responses={200: StudentApplicationSerializer, 400: ERRORS, 404: None},
+        responses={200: StudentApplicationSerializer, 400: ERRORS, 403: None, 404: None},
     )
     def post(self, request: Request, pk: int) -> Response:
         application = selectors.student_application(request.user, pk)
@@ -319,7 +319,9 @@ class CompanyApplicationList(APIView):
 class CompanyApplicationDetail(APIView):
     throttle_scope = "applications"
 
-    @extend_schema(operation_id="sollicitatie_leerbedrijf", responses={200: COMPANY_ROW, 404: None})
+    @extend_schema(
+        operation_id="sollicitatie_leerbedrijf", responses={200: COMPANY_ROW, 403: None, 404: None}
+    )
     def get(self, request: Request, pk: int) -> Response:
         row = selectors.company_application(request.user, pk)
         if row is None:

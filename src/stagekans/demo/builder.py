@@ -193,6 +193,10 @@ class DemoBuilder:
         from stagekans.demo.journeys import build_journeys
 
         result.scenario_counts.update(build_journeys(self, schools, students, companies))
+        # Rounds first: they need students without a placement in the round's period.
+        from stagekans.demo.rounds import build_rounds
+
+        result.scenario_counts |= build_rounds(self.rng)
         from stagekans.demo.applications import DemoApplications
 
         result.scenario_counts.update(DemoApplications(self, schools, students, companies).build())
@@ -202,9 +206,6 @@ class DemoBuilder:
         result.scenario_counts.update(InsightDemo(self.rng, students).build())
         result.scenario_counts |= EqualChancesDemo(self, companies).build()
         result.scenario_counts |= build_support_demo(self, schools, companies)
-        from stagekans.demo.rounds import build_rounds
-
-        result.scenario_counts |= build_rounds(self.rng)
         from stagekans.demo import keuzedelen as keuzedelen_demo
 
         result.scenario_counts |= keuzedelen_demo.build(self, schools, students)

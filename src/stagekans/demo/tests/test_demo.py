@@ -63,8 +63,10 @@ def _fingerprint_of_a_seed(seed: int) -> str:
     result = ""
     with pytest.raises(_RollBack), transaction.atomic():
         result = _seed(seed)
-        assert School.objects.count() == 2
-        assert Student.objects.count() == 40
+        # --schools 2 --students 40, plus the keuzedelen demo's own six partner schools and
+        # their 24 students (demo/keuzedelen.py: the Groningen model and a host school).
+        assert School.objects.count() == 2 + 6
+        assert Student.objects.count() == 40 + 24
         assert Company.objects.count() == 30
         raise _RollBack
     assert not School.objects.exists()

@@ -30,7 +30,7 @@ def test_reset_demo_replaces_everything_with_fresh_demo_data(settings):
     out = StringIO()
     call_command("reset_demo", "--yes", stdout=out, **SMALL)
     assert not School.objects.filter(name="School die weg moet").exists()
-    assert School.objects.count() == 1
+    assert School.objects.count() == 1 + 6  # and the keuzedelen demo's six partner schools
     assert Group.objects.count() == len(ROLES)  # reference data is back
     assert PostcodeArea.objects.count() == len(builtin_rows())
     assert "Demologins" in out.getvalue() and "scholen" in out.getvalue()
