@@ -19,11 +19,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urlparse
 
+from playwright.sync_api import Error as PlaywrightError
+
 WIDTHS = {"desktop": (1280, 900), "mobile": (320, 640)}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SERVICE_FONT = "source sans 3"
 SKIP_PREFIXES = ("/beheer/", "/api/", "/static/", "/media/", "/account/uitloggen")
-SKIP_PATTERN = re.compile(r"(\.csv|\.pdf|/export|/download|/bijlage|/bijlagen/|\.json)", re.I)
+SKIP_PATTERN = re.compile(
+    r"(\.csv|\.pdf|/pdf/|/export|/download|/bijlage|/bijlagen/|/document/|/cv/|formaat=|\.json)",
+    re.I,
+)
 
 DESCRIBE_JS = """
 const describe = el => {
@@ -142,7 +147,12 @@ def crawl(
         seen_kinds.add(kind)
         for width_name, (width, height) in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": height})
-            response = page.goto(path)
+            try:
+                response = page.goto(path)
+            except PlaywrightError as error:
+                if "Download is starting" in str(error):
+                    break  # a file download (PDF, CSV, document), not a page to look at
+                raise
             if response is None or response.status >= 500:
                 result.problems.append(f"{path}: status {response.status if response else '?'}")
                 break
