@@ -288,6 +288,40 @@ def _refuse(
     )
 
 
+def _decide(
+    locked: EnrolmentRequest,
+    *,
+    acting_user: Any,
+    yes: bool,
+    reason: RefusalReason | None,
+    note: str,
+    side: Side,
+    target: EnrolmentStatus,
+    event: AuditEvent,
+) -> None:
+    """One side's decision on a locked request: a yes runs the checks again and moves it to
+    `target` (or refuses it on the first blocking check); a no refuses it with `reason`."""
+    if not yes:
+        assert reason is not None
+        _refuse(locked, acting_user=acting_user, side=side, reason=reason, note=note)
+        return
+    outcomes, distance = evaluate(locked.student, locked.offering)
+    _store(locked, outcomes, distance)
+    failure = checks.first_blocking_failure(outcomes)
+    if failure is not None:
+        _refuse(
+            locked,
+            acting_user=acting_user,
+            side=Side.CHECKS,
+            reason=RefusalReason(failure.check.value),
+            note="",
+        )
+        return
+    check_enrolment(EnrolmentStatus(locked.status), target)
+    locked.status = target
+    record(actor=acting_user, event=event, obj=locked, details={"note": note})
+
+
 def decide_home(
     *,
     acting_user: Any,
@@ -313,36 +347,16 @@ def decide_home(
             timezone.now(),
             note.strip(),
         )
-        if approve:
-            outcomes, distance = evaluate(locked.student, locked.offering)
-            _store(locked, outcomes, distance)
-            failure = checks.first_blocking_failure(outcomes)
-            if failure is not None:
-                _refuse(
-                    locked,
-                    acting_user=acting_user,
-                    side=Side.CHECKS,
-                    reason=RefusalReason(failure.check.value),
-                    note="",
-                )
-            else:
-                check_enrolment(EnrolmentStatus.SUBMITTED, EnrolmentStatus.HOME_APPROVED)
-                locked.status = EnrolmentStatus.HOME_APPROVED
-                record(
-                    actor=acting_user,
-                    event=AuditEvent.KEUZEDEEL_HOME_APPROVED,
-                    obj=locked,
-                    details={"note": locked.home_note},
-                )
-        else:
-            assert reason is not None
-            _refuse(
-                locked,
-                acting_user=acting_user,
-                side=Side.HOME,
-                reason=reason,
-                note=locked.home_note,
-            )
+        _decide(
+            locked,
+            acting_user=acting_user,
+            yes=approve,
+            reason=reason,
+            note=locked.home_note,
+            side=Side.HOME,
+            target=EnrolmentStatus.HOME_APPROVED,
+            event=AuditEvent.KEUZEDEEL_HOME_APPROVED,
+        )
         locked.save()
         return locked
 
@@ -374,36 +388,16 @@ def decide_host(
             timezone.now(),
             note.strip(),
         )
-        if accept:
-            outcomes, distance = evaluate(locked.student, locked.offering)
-            _store(locked, outcomes, distance)
-            failure = checks.first_blocking_failure(outcomes)
-            if failure is not None:
-                _refuse(
-                    locked,
-                    acting_user=acting_user,
-                    side=Side.CHECKS,
-                    reason=RefusalReason(failure.check.value),
-                    note="",
-                )
-            else:
-                check_enrolment(EnrolmentStatus.HOME_APPROVED, EnrolmentStatus.ACCEPTED)
-                locked.status = EnrolmentStatus.ACCEPTED
-                record(
-                    actor=acting_user,
-                    event=AuditEvent.KEUZEDEEL_ACCEPTED,
-                    obj=locked,
-                    details={"note": locked.host_note},
-                )
-        else:
-            assert reason is not None
-            _refuse(
-                locked,
-                acting_user=acting_user,
-                side=Side.HOST,
-                reason=reason,
-                note=locked.host_note,
-            )
+        _decide(
+            locked,
+            acting_user=acting_user,
+            yes=accept,
+            reason=reason,
+            note=locked.host_note,
+            side=Side.HOST,
+            target=EnrolmentStatus.ACCEPTED,
+            event=AuditEvent.KEUZEDEEL_ACCEPTED,
+        )
         locked.save()
         return locked
 
