@@ -3,6 +3,8 @@ school's. Views only read through selectors and write through services."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -145,6 +147,16 @@ _STUDENT_ACTIONS = {
 }
 
 
+def _run_action(request: HttpRequest, application: Any, service: Any, message: Any) -> None:
+    """Run one button's service on the application; say how it went in a message."""
+    try:
+        service(acting_user=request.user, application=application)
+    except (ValidationError, TransitionNotAllowed) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, str(message))
+
+
 @login_required
 @permission_required("applications.apply_to_vacancy", raise_exception=True)
 @require_POST
@@ -152,13 +164,7 @@ def student_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     application = selectors.student_application(request.user, pk)
     if application is None or action not in _STUDENT_ACTIONS:
         raise Http404
-    service, message = _STUDENT_ACTIONS[action]
-    try:
-        service(acting_user=request.user, application=application)
-    except (ValidationError, TransitionNotAllowed) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, str(message))
+    _run_action(request, application, *_STUDENT_ACTIONS[action])
     return redirect("applications:student_detail", pk=pk)
 
 
@@ -254,13 +260,7 @@ def company_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     application = selectors.company_application_model(request.user, pk)
     if application is None or action not in _COMPANY_ACTIONS:
         raise Http404
-    service, message = _COMPANY_ACTIONS[action]
-    try:
-        service(acting_user=request.user, application=application)
-    except (ValidationError, TransitionNotAllowed) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, str(message))
+    _run_action(request, application, *_COMPANY_ACTIONS[action])
     return redirect("applications:company_detail", pk=pk)
 
 
