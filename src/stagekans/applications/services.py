@@ -152,6 +152,16 @@ def _check_vacancy_open_to(student: Student, vacancy: Vacancy) -> None:
         raise ValidationError(_("De periode van deze vacature is voorbij."))
 
 
+def why_student_cannot_apply(student: Student, vacancy: Vacancy) -> str | None:
+    """The reason `apply` would refuse this student for this vacancy whatever they write (the
+    vacancy is closed, for another qualification or over), so the page can say it up front."""
+    try:
+        _check_vacancy_open_to(student, vacancy)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
 # acting_user None is the system (demo data, imports); every view passes the logged-in user.
 
 

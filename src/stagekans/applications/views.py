@@ -64,8 +64,9 @@ def apply(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
     if existing is not None:
         messages.info(request, _("Je hebt al gesolliciteerd op deze vacature."))
         return redirect("applications:student_detail", pk=existing.pk)
+    refusal = services.why_student_cannot_apply(student, vacancy)
     form = ApplyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal is None and form.is_valid():
         try:
             application = services.apply(
                 acting_user=request.user,
@@ -91,7 +92,7 @@ def apply(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
     return render(
         request,
         "applications/apply.html",
-        {"form": form, "vacancy": vacancy, "student": student},
+        {"form": form, "vacancy": vacancy, "student": student, "refusal": refusal},
         status=status,
     )
 

@@ -234,3 +234,20 @@ def test_company_inbox_queries_do_not_grow_with_rows(
     assert response.status_code == 200
     rows = response.content.decode().count('data-testid="application-row"')
     assert rows == min(n, 25)
+
+
+def test_a_vacancy_for_another_qualification_is_refused_before_the_student_writes_anything():
+    w = t.world()
+    other = factories.VacancyFactory(publish=True)  # another qualification
+    client = Client()
+    client.force_login(w.student_login)
+    url = reverse("applications:apply", args=[other.pk])
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="refusal"' in body and "eigen opleiding" in body
+    assert "Sollicitatie versturen" not in body  # no form to fill in for nothing
+    posted = client.post(url, {"motivation": "Ik wil graag bij jullie leren."})
+    assert posted.status_code == 400 and not Application.objects.exists()
+    own = client.get(reverse("applications:apply", args=[w.vacancy.pk]))
+    assert own.status_code == 200 and "Sollicitatie versturen" in own.content.decode()
