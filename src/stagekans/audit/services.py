@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from stagekans.audit.models import AuditEvent, AuditLog
+
+BATCH = 50_000
 
 
 def record(
@@ -46,20 +50,77 @@ def record_many(
     The rows are the same as `record()` would write one by one; used by national jobs that
     change thousands of objects per chunk.
     """
+    return _insert_many(
+        actor=actor,
+        event=event,
+        rows=[(obj._meta.label_lower, str(obj.pk), details) for obj, details in items],
+    )
+
+
+def record_many_ids(
+    *,
+    actor: Any,
+    event: AuditEvent,
+    model: type[models.Model],
+    items: Iterable[tuple[int | str, dict[str, Any]]],
+) -> int:
+    """As `record_many`, for objects known only by primary key (no model instance per row)."""
+    object_type = model._meta.label_lower
+    return _insert_many(
+        actor=actor,
+        event=event,
+        rows=[(object_type, str(pk), details) for pk, details in items],
+    )
+
+
+def _insert_many(
+    *, actor: Any, event: AuditEvent, rows: list[tuple[str, str, dict[str, Any] | None]]
+) -> int:
     if not isinstance(event, AuditEvent):
         raise TypeError("event must be an AuditEvent member")
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("audit.record_many() must be called inside transaction.atomic()")
     actor = actor if getattr(actor, "pk", None) else None
-    rows = [
-        AuditLog(
-            actor=actor,
-            event_type=event.value,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            details=details or {},
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        AuditLog.objects.bulk_create(
+            [
+                AuditLog(
+                    actor=actor,
+                    event_type=event.value,
+                    object_type=object_type,
+                    object_id=object_id,
+                    details=details or {},
+                )
+                for object_type, object_id, details in rows
+            ],
+            batch_size=5000,
         )
-        for obj, details in items
-    ]
-    AuditLog.objects.bulk_create(rows, batch_size=5000)
+        return len(rows)
+    # PostgreSQL: one INSERT … SELECT FROM unnest(arrays) per batch — the same rows as
+    # bulk_create writes, without a model instance and a placeholder per value.
+    table = AuditLog._meta.db_table
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            cursor.execute(
+                f"""
+                INSERT INTO {table} (actor_id, event_type, object_type, object_id, at, details)
+                SELECT %s, %s, t.object_type, t.object_id, %s, t.details::jsonb
+                FROM unnest(%s::text[], %s::text[], %s::text[])
+                    AS t(object_type, object_id, details)
+                """,  # noqa: S608 - the table name is ours, values are parameters
+                [
+                    actor_id,
+                    event.value,
+                    now,
+                    [r[0] for r in batch],
+                    [r[1] for r in batch],
+                    [json.dumps(r[2] or {}) for r in batch],
+                ],
+            )
     return len(rows)

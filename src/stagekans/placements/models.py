@@ -84,18 +84,12 @@ class Placement(models.Model):
     # BPV-begeleiding: kept by placements.services from the active POK and the contacts, so the
     # overdue job and the overviews read one indexed column.
     next_contact_due = models.DateField(_("volgend contactmoment uiterlijk"), null=True, blank=True)
-    overdue_alerted_for = models.DateField(
-        _("begeleider gewaarschuwd voor termijn"), null=True, blank=True
-    )
     # Copied from the active POK and counted when a contact on site is logged, so the
     # compliance overview sums two columns instead of joining versions and contacts.
     min_site_visits = models.PositiveSmallIntegerField(
         _("afgesproken bezoeken op locatie"), default=0
     )
     site_visits_done = models.PositiveIntegerField(_("bezoeken op locatie gedaan"), default=0)
-    overdue_escalated_for = models.DateField(
-        _("coördinator gewaarschuwd voor termijn"), null=True, blank=True
-    )
 
     class Meta:
         verbose_name = _("stage")
@@ -124,6 +118,41 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} — {self.company} ({self.start_date:%d-%m-%Y})"
+
+
+class OverdueNotice(models.Model):
+    """The overdue job's claim: one row per placement, kind of warning and overdue period (the due
+    date it is about). The unique constraint makes a warning go out exactly once per period, also
+    with two workers; logging a contact moves the due date and so opens a new period. A narrow
+    table of its own, so claiming 40,000 overdue placements does not rewrite (and re-index) 40,000
+    wide placement rows."""
+
+    class Kind(models.TextChoices):
+        ALERTED = "alerted", _("bpv-begeleider gewaarschuwd")
+        ESCALATED = "escalated", _("coördinator gewaarschuwd")
+
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.CASCADE,
+        related_name="overdue_notices",
+        verbose_name=_("stage"),
+        db_index=False,  # the unique constraint's index leads with placement
+    )
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)
+    due = models.DateField(_("termijn"))
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("waarschuwing contactmoment te laat")
+        verbose_name_plural = _("waarschuwingen contactmoment te laat")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "kind", "due"], name="overdue_notice_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.kind} {self.due}"
 
 
 class Agreement(models.Model):

@@ -3,13 +3,15 @@ coordinators when it is overdue by more than two weeks, exactly once per overdue
 
 An overdue period is identified by the due date it is about (`Placement.next_contact_due`):
 logging a contact moves the due date and so starts a new period. The job claims placements
-set-based with one conditional `UPDATE … SET overdue_alerted_for = next_contact_due WHERE
-overdue_alerted_for IS DISTINCT FROM next_contact_due … RETURNING` per chunk, and writes the
+set-based, one statement per chunk: it inserts an `OverdueNotice` (placement, kind, due date;
+unique) for each overdue placement that has none for its current due date, and writes the
 mails to the outbox (one digest per begeleider or school per chunk, never one per placement;
 claims are taken in begeleider order) and the audit rows in the SAME transaction as the claim.
 So a second run finds nothing to claim (no storms), and a crash between claim and mail rolls
-the claim back with the mail (none lost: the next run claims again). Chunks (20,000) use
-`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two workers never claim the same rows.
+the claim back with the mail (none lost: the next run claims again). Two workers never warn
+twice: the second one's insert waits on the unique index and inserts nothing for the rows the
+first one claimed. The claims live in their own narrow table, so a national run does not rewrite
+and re-index tens of thousands of wide placement rows.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from stagekans.audit import services as audit
 from stagekans.audit.models import AuditEvent
 from stagekans.education.models import SchoolStaff, Student
 from stagekans.notifications.services import Mail, enqueue_mails
-from stagekans.placements.models import Placement
+from stagekans.placements.models import OverdueNotice, Placement
 from stagekans.placements.workflow import PlacementStatus
 
 ESCALATE_AFTER = dt.timedelta(days=14)
@@ -51,25 +53,48 @@ class OverdueRun:
     mails: int = 0
 
 
-def _claim(*, column: str, before: dt.date, limit: int) -> list[Claimed]:
-    """Claim up to `limit` active placements due before `before` whose `column` does not yet
-    hold their current due date; set it and return them (one statement)."""
-    assert column in ("overdue_alerted_for", "overdue_escalated_for")
-    table = Placement._meta.db_table
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    sql = f"""
-        UPDATE {table} SET {column} = next_contact_due
-        WHERE id IN (
-            SELECT id FROM {table}
-            WHERE status = %s AND next_contact_due < %s
-              AND ({column} IS NULL OR {column} <> next_contact_due)
-            ORDER BY supervisor_id, id LIMIT %s{lock}
-        )
-        RETURNING id, school_id, supervisor_id, student_id, next_contact_due
-    """  # noqa: S608 - table and column names are ours, values are parameters
+def _claim(*, kind: str, before: dt.date, limit: int) -> list[Claimed]:
+    """Claim up to `limit` active placements due before `before` that have no notice of `kind`
+    for their current due date yet: record the notices and return the placements claimed."""
+    placements = Placement._meta.db_table
+    notices = OverdueNotice._meta.db_table
+    now = timezone.now()
+    pick = f"""
+        SELECT p.id, p.school_id, p.supervisor_id, p.student_id, p.next_contact_due
+        FROM {placements} p
+        WHERE p.status = %s AND p.next_contact_due < %s
+          AND NOT EXISTS (
+            SELECT 1 FROM {notices} n
+            WHERE n.placement_id = p.id AND n.kind = %s AND n.due = p.next_contact_due
+          )
+        ORDER BY p.supervisor_id, p.id LIMIT %s
+    """  # noqa: S608 - table names are ours, values are parameters
+    params: list[Any] = [PlacementStatus.ACTIVE.value, before, kind, limit]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [PlacementStatus.ACTIVE.value, before, limit])
-        rows = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            # One statement: pick, insert the notices, return what this worker inserted. A second
+            # worker picking the same rows waits on the unique index and inserts nothing for them.
+            cursor.execute(
+                f"""
+                WITH picked AS ({pick}),
+                inserted AS (
+                    INSERT INTO {notices} (placement_id, kind, due, created_at)
+                    SELECT id, %s, next_contact_due, %s FROM picked
+                    ON CONFLICT (placement_id, kind, due) DO NOTHING
+                    RETURNING placement_id
+                )
+                SELECT picked.* FROM picked JOIN inserted ON inserted.placement_id = picked.id
+                """,  # noqa: S608 - as above
+                [*params, kind, now],
+            )
+            rows = cursor.fetchall()
+        else:  # SQLite: one writer at a time, so what is picked is what is inserted
+            cursor.execute(pick, params)
+            rows = cursor.fetchall()
+            OverdueNotice.objects.bulk_create(
+                [OverdueNotice(placement_id=r[0], kind=kind, due=r[4]) for r in rows],
+                batch_size=500,
+            )
     return [
         Claimed(
             r[0],
@@ -78,7 +103,7 @@ def _claim(*, column: str, before: dt.date, limit: int) -> list[Claimed]:
             r[3],
             r[4] if isinstance(r[4], dt.date) else dt.date.fromisoformat(r[4]),
         )
-        for r in rows
+        for r in sorted(rows, key=lambda r: (r[2] is None, r[2] or 0, r[0]))
     ]
 
 
@@ -125,7 +150,7 @@ def _coordinator_emails(school_ids: set[int]) -> dict[int, list[str]]:
 
 def _alert_chunk(today: dt.date, limit: int) -> tuple[int, int]:
     with transaction.atomic():
-        claimed = _claim(column="overdue_alerted_for", before=today, limit=limit)
+        claimed = _claim(kind=OverdueNotice.Kind.ALERTED, before=today, limit=limit)
         if not claimed:
             return 0, 0
         names = _names(claimed)
@@ -174,17 +199,20 @@ def _alert_chunk(today: dt.date, limit: int) -> tuple[int, int]:
                     )
                 )
         sent = enqueue_mails(mails)
-        audit.record_many(
+        audit.record_many_ids(
             actor=None,
+            model=Placement,
             event=AuditEvent.PLACEMENT_OVERDUE_ALERTED,
-            items=[(Placement(pk=c.placement_id), {"due": c.due.isoformat()}) for c in claimed],
+            items=[(c.placement_id, {"due": c.due.isoformat()}) for c in claimed],
         )
     return len(claimed), sent
 
 
 def _escalate_chunk(today: dt.date, limit: int) -> tuple[int, int]:
     with transaction.atomic():
-        claimed = _claim(column="overdue_escalated_for", before=today - ESCALATE_AFTER, limit=limit)
+        claimed = _claim(
+            kind=OverdueNotice.Kind.ESCALATED, before=today - ESCALATE_AFTER, limit=limit
+        )
         if not claimed:
             return 0, 0
         names = _names(claimed)
@@ -209,10 +237,11 @@ def _escalate_chunk(today: dt.date, limit: int) -> tuple[int, int]:
             for email in coordinators.get(school_id, [])
         ]
         sent = enqueue_mails(mails)
-        audit.record_many(
+        audit.record_many_ids(
             actor=None,
+            model=Placement,
             event=AuditEvent.PLACEMENT_OVERDUE_ESCALATED,
-            items=[(Placement(pk=c.placement_id), {"due": c.due.isoformat()}) for c in claimed],
+            items=[(c.placement_id, {"due": c.due.isoformat()}) for c in claimed],
         )
     return len(claimed), sent
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from stagekans.audit.models import AuditEvent, AuditLog
 from stagekans.notifications.models import OutboxMessage
 from stagekans.placements import tasks
-from stagekans.placements.models import Placement
+from stagekans.placements.models import OverdueNotice, Placement
 from stagekans.placements.services import overdue
 from stagekans.placements.services.supervision import log_contact
 from stagekans.placements.workflow import ContactKind
@@ -90,8 +90,7 @@ def test_a_crash_between_claim_and_mail_loses_nothing(monkeypatch) -> None:
     monkeypatch.setattr(overdue, "enqueue_mails", crash)
     with pytest.raises(RuntimeError):
         overdue.alert_overdue_contacts(today=due + dt.timedelta(days=1))
-    w.placement.refresh_from_db()
-    assert w.placement.overdue_alerted_for is None  # the claim rolled back with the mail
+    assert not OverdueNotice.objects.exists()  # the claim rolled back with the mail
     assert _mails() == 0
     monkeypatch.undo()
     run = overdue.alert_overdue_contacts(today=due + dt.timedelta(days=1))
@@ -134,4 +133,61 @@ def test_chunks_cover_everything() -> None:
     today = dt.date(2027, 6, 1)
     run = overdue.alert_overdue_contacts(today=today, chunk=2)
     assert run.alerted == 3
-    assert not Placement.objects.filter(overdue_alerted_for__isnull=True).exists()
+    notices = OverdueNotice.objects.filter(kind=OverdueNotice.Kind.ALERTED)
+    assert sorted(notices.values_list("placement_id", flat=True)) == sorted(
+        Placement.objects.values_list("pk", flat=True)
+    )
+    assert all(n.due == n.placement.next_contact_due for n in notices.select_related("placement"))
+
+
+def test_audit_rows_name_the_placement_and_due_date() -> None:
+    (w,) = _running()
+    due = _due(w)
+    overdue.alert_overdue_contacts(today=due + dt.timedelta(days=1))
+    row = AuditLog.objects.get(event_type=AuditEvent.PLACEMENT_OVERDUE_ALERTED.value)
+    assert (row.actor_id, row.object_type, row.object_id) == (
+        None,
+        "placements.placement",
+        str(w.placement.pk),
+    )
+    assert row.details == {"due": due.isoformat()}
+    assert row.at is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_warn_each_placement_once() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent workers need PostgreSQL")
+    import threading
+
+    from django.db import connections
+
+    worlds = _running(4)
+    today = max(_due(w) for w in worlds) + dt.timedelta(days=1)
+    OutboxMessage.objects.all().delete()
+    barrier = threading.Barrier(2)
+    runs: list[overdue.OverdueRun] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            runs.append(overdue.alert_overdue_contacts(today=today, chunk=2))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.alerted for r in runs) == 4
+    assert OverdueNotice.objects.filter(kind=OverdueNotice.Kind.ALERTED).count() == 4
+    assert (
+        AuditLog.objects.filter(event_type=AuditEvent.PLACEMENT_OVERDUE_ALERTED.value).count() == 4
+    )
+    for w in worlds:
+        body = "\n".join(
+            OutboxMessage.objects.filter(to=w.staff_user.email).values_list("body", flat=True)
+        )
+        assert body.count(w.student.student_number) == 1
