@@ -99,28 +99,23 @@ def _insert_many(
             batch_size=5000,
         )
         return len(rows)
-    # PostgreSQL: one INSERT … SELECT FROM unnest(arrays) per batch — the same rows as
-    # bulk_create writes, without a model instance and a placeholder per value.
+    # PostgreSQL: one INSERT … SELECT FROM jsonb_to_recordset per batch — the same rows as
+    # bulk_create writes, without a model instance and a placeholder per value (the batch goes
+    # over as one JSON document, encoded in C).
     table = AuditLog._meta.db_table
     now = timezone.now()
     actor_id = actor.pk if actor is not None else None
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
+            document = json.dumps(
+                [{"t": t, "i": i, "d": d or {}} for t, i, d in rows[start : start + BATCH]]
+            )
             cursor.execute(
                 f"""
                 INSERT INTO {table} (actor_id, event_type, object_type, object_id, at, details)
-                SELECT %s, %s, t.object_type, t.object_id, %s, t.details::jsonb
-                FROM unnest(%s::text[], %s::text[], %s::text[])
-                    AS t(object_type, object_id, details)
+                SELECT %s, %s, r.t, r.i, %s, r.d
+                FROM jsonb_to_recordset(%s::jsonb) AS r(t text, i text, d jsonb)
                 """,  # noqa: S608 - the table name is ours, values are parameters
-                [
-                    actor_id,
-                    event.value,
-                    now,
-                    [r[0] for r in batch],
-                    [r[1] for r in batch],
-                    [json.dumps(r[2] or {}) for r in batch],
-                ],
+                [actor_id, event.value, now, document],
             )
     return len(rows)

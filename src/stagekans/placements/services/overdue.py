@@ -44,6 +44,7 @@ class Claimed:
     supervisor_id: int | None
     student_id: int
     due: dt.date
+    student: str  # "given family (student number)", for the digest line
 
 
 @dataclass
@@ -58,6 +59,7 @@ def _claim(*, kind: str, before: dt.date, limit: int) -> list[Claimed]:
     for their current due date yet: record the notices and return the placements claimed."""
     placements = Placement._meta.db_table
     notices = OverdueNotice._meta.db_table
+    students = Student._meta.db_table
     now = timezone.now()
     pick = f"""
         SELECT p.id, p.school_id, p.supervisor_id, p.student_id, p.next_contact_due
@@ -83,13 +85,21 @@ def _claim(*, kind: str, before: dt.date, limit: int) -> list[Claimed]:
                     ON CONFLICT (placement_id, kind, due) DO NOTHING
                     RETURNING placement_id
                 )
-                SELECT picked.* FROM picked JOIN inserted ON inserted.placement_id = picked.id
+                SELECT picked.*, s.given_name, s.family_name, s.student_number
+                FROM picked JOIN inserted ON inserted.placement_id = picked.id
+                JOIN {students} s ON s.id = picked.student_id
                 """,  # noqa: S608 - as above
                 [*params, kind, now],
             )
             rows = cursor.fetchall()
         else:  # SQLite: one writer at a time, so what is picked is what is inserted
-            cursor.execute(pick, params)
+            cursor.execute(
+                f"""
+                SELECT picked.*, s.given_name, s.family_name, s.student_number
+                FROM ({pick}) picked JOIN {students} s ON s.id = picked.student_id
+                """,  # noqa: S608 - as above
+                params,
+            )
             rows = cursor.fetchall()
             OverdueNotice.objects.bulk_create(
                 [OverdueNotice(placement_id=r[0], kind=kind, due=r[4]) for r in rows],
@@ -102,23 +112,22 @@ def _claim(*, kind: str, before: dt.date, limit: int) -> list[Claimed]:
             r[2],
             r[3],
             r[4] if isinstance(r[4], dt.date) else dt.date.fromisoformat(r[4]),
+            f"{r[5]} {r[6]} ({r[7]})",
         )
         for r in sorted(rows, key=lambda r: (r[2] is None, r[2] or 0, r[0]))
     ]
 
 
 def _names(claimed: list[Claimed]) -> dict[int, str]:
-    rows = Student.objects.filter(pk__in=[c.student_id for c in claimed]).values_list(
-        "pk", "given_name", "family_name", "student_number"
-    )
-    return {pk: f"{given} {family} ({number})" for pk, given, family, number in rows}
+    return {c.student_id: c.student for c in claimed}
 
 
 def _lines(items: list[Claimed], names: dict[int, str], today: dt.date) -> str:
     items = sorted(items, key=lambda c: (c.due, c.placement_id))
     shown = items[:200]
+    line = _("- %(student)s: uiterlijk %(due)s (%(days)d dagen te laat)")
     lines = [
-        _("- %(student)s: uiterlijk %(due)s (%(days)d dagen te laat)")
+        line
         % {
             "student": names.get(c.student_id, "?"),
             "due": c.due.strftime("%d-%m-%Y"),
