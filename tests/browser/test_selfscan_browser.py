@@ -1,5 +1,6 @@
 """A praktijkopleider fills in the self-scan and sees advice per answer and their progress; SBB
-sees only the sector aggregate; axe finds no violations on any of these pages."""
+sees only the sector aggregate and keeps a webinar's source link up to date; axe finds no
+violations on any of these pages."""
 
 from __future__ import annotations
 
@@ -94,3 +95,20 @@ def test_trainer_fills_in_the_scan_and_sbb_sees_the_aggregate(page, axe):
     axe.assert_no_violations(page)
     page.goto("/gelijke-kansen/zelfscan/versies/")
     axe.assert_no_violations(page)
+
+    # SBB sets a webinar's own source link: http is refused in Dutch, https is shown everywhere.
+    page.get_by_role("link", name="Webinars beheren").click()
+    axe.assert_no_violations(page)
+    page.get_by_role("link", name="Wijzigen Objectief oordelen").click()
+    axe.assert_no_violations(page)
+    page.get_by_label("Link naar de bron").fill("http://www.s-bb.nl/objectief-oordelen")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("gebruik een volledige link die begint met https://").first.wait_for()
+    axe.assert_no_violations(page)
+    link = "https://www.s-bb.nl/bedrijven/webinars/objectief-oordelen"
+    page.get_by_label("Link naar de bron").fill(link)
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Het webinar is bijgewerkt").wait_for()
+    axe.assert_no_violations(page)
+    page.goto("/gelijke-kansen/webinars/bereik/")
+    assert page.get_by_role("link", name=link).count() == 1

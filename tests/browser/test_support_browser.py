@@ -2,7 +2,8 @@
 
 1. a stagecoördinator logs a signal about a company, tries to report it without the student's
    consent (refused, nothing sent), records the consent and reports it in one step; the
-   meldpunt finds the report in its worklist with the signal's text;
+   meldpunt finds the report in its worklist with the signal's text; the school closes the
+   signal (its retention period starts);
 2. the meldpunt refers a report through the referral directory in one step; the student sees on
    their report where to go.
 """
@@ -81,6 +82,14 @@ def test_school_signal_to_report_with_consent(page, axe):
     report = Report.objects.get()
     assert report.on_behalf_of == student and report.status == ReportStatus.RECEIVED
     assert page.get_by_test_id("reported").inner_text().count(report.reference) == 1
+
+    # Nothing more to do: the school closes the signal; the retention period starts.
+    page.get_by_role("button", name="Signaal afsluiten").click()
+    page.get_by_text("Het signaal is afgesloten").wait_for()
+    assert "dagen daarna worden de teksten" in page.get_by_test_id("closed").inner_text()
+    assert page.get_by_role("button", name="Gesprek opslaan").count() == 0
+    axe.assert_no_violations(page)
+    assert SchoolSignal.objects.get().closed_at is not None
 
     # The meldpunt sees it in its worklist, with the signal's text (nothing retyped).
     login(page, "mp")

@@ -161,6 +161,7 @@ ROLES: dict[Role, RoleDefinition] = {
             # Company signals for a conversation (issue 13); each view is audited.
             "insight.view_company_signals",
             "equalchances.manage_scan_versions",
+            "equalchances.manage_webinars",
             "equalchances.view_selfscan_aggregates",
             "equalchances.view_recruitment_policy",
             "equalchances.register_training",

@@ -182,12 +182,18 @@ class AuditEvent(models.TextChoices):
     )
     WEBINAR_ATTENDANCE_RECORDED = "webinar.recorded", _("Gevolgd webinar vastgelegd")
     WEBINAR_ATTENDANCE_REMOVED = "webinar.removed", _("Gevolgd webinar verwijderd")
+    WEBINAR_CHANGED = "webinar.changed", _("Webinar gewijzigd")
     # school signals, expert team, referral directory (issue 17)
     SCHOOL_SIGNAL_LOGGED = "support.signal_logged", _("Signaal van school vastgelegd")
     SCHOOL_SIGNAL_UPDATED = "support.signal_updated", _("Signaal van school bijgewerkt")
     SCHOOL_SIGNAL_REPORTED = (
         "support.signal_reported",
         _("Signaal van school met toestemming gemeld bij het meldpunt"),
+    )
+    SCHOOL_SIGNAL_CLOSED = "support.signal_closed", _("Signaal van school afgesloten")
+    SCHOOL_SIGNALS_ANONYMISED = (
+        "support.signals_anonymised",
+        _("Signalen van scholen geanonimiseerd na de bewaartermijn"),
     )
     SUPPORT_REQUEST_SUBMITTED = "support.request_submitted", _("Hulpvraag deskundig team ingediend")
     SUPPORT_REQUEST_STATUS_CHANGED = (

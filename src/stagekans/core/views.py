@@ -41,7 +41,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/privacy.html",
-        {"retention_months": settings.MELDPUNT_RETENTION_MONTHS},
+        {
+            "retention_months": settings.MELDPUNT_RETENTION_MONTHS,
+            "signal_retention_days": settings.SCHOOL_SIGNAL_RETENTION_DAYS,
+        },
     )
 
 

@@ -10,7 +10,9 @@ Through the equalchances services, acting as the companies' praktijkopleiders an
 * policies for many recognised companies — some older than a recognition period, so the
   adviser sees the reminder — and none for others;
 * webinar attendance across companies, registered by the praktijkopleiders or by `adviseur`;
-* a draft version 2 of the scan by `adviseur`, waiting to be published.
+* a draft version 2 of the scan by `adviseur`, waiting to be published;
+* a demo source link per webinar (`DEMO_WEBINAR_LINKS`, set by `adviseur`): plausible paths on
+  SBB's site, not checked to be real pages.
 """
 
 from __future__ import annotations
@@ -45,6 +47,18 @@ COMPLAINT_ROUTES = [
     "De praktijkopleider bespreekt een klacht met de directie. De school van de student krijgt "
     "bericht.",
 ]
+# Demo links: plausible pages on SBB's site, one per webinar. They are not verified to exist;
+# SBB sets the real links on "Webinars beheren" (equalchances.services.update_webinar).
+DEMO_WEBINAR_LINKS = {
+    "Selecteren zonder vooroordelen": (
+        "https://www.s-bb.nl/bedrijven/webinars/selecteren-zonder-vooroordelen"
+    ),
+    "Objectief oordelen": "https://www.s-bb.nl/bedrijven/webinars/objectief-oordelen",
+    "Sociale veiligheid": "https://www.s-bb.nl/bedrijven/webinars/sociale-veiligheid",
+    "Gelijke behandeling op de werkvloer": (
+        "https://www.s-bb.nl/bedrijven/webinars/gelijke-behandeling-op-de-werkvloer"
+    ),
+}
 RESPONSIBLE = ["Hoofd HR", "Praktijkopleider", "Directeur-eigenaar", "Teamleider opleidingen"]
 
 
@@ -62,6 +76,7 @@ class EqualChancesDemo:
         recognised_ids = set(valid_recognitions().values_list("company_id", flat=True))
         recognised = [c for c in self.companies if c.pk in recognised_ids]
         own = demo_trainer.trainer.company
+        self._webinar_links(advisor)
         self._demo_company(demo_trainer, advisor)
         others = [c for c in recognised if c.pk != own.pk]
         scans = policies = trainings = 0
@@ -83,6 +98,17 @@ class EqualChancesDemo:
         return self.counts
 
     # -- helpers --------------------------------------------------------------------------------
+    def _webinar_links(self, advisor: User) -> None:
+        for webinar in Webinar.objects.filter(title__in=DEMO_WEBINAR_LINKS):
+            services.update_webinar(
+                acting_user=advisor,
+                webinar=webinar,
+                title=webinar.title,
+                description=webinar.description,
+                source_url=DEMO_WEBINAR_LINKS[webinar.title],
+                active=webinar.active,
+            )
+
     def _trainer_of(self, company: Company) -> User:
         existing = company.trainers.select_related("user").first()
         if existing is not None:

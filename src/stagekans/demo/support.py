@@ -1,12 +1,14 @@
 """Demo data for the support app: the referral directory (through the importer), school signals
-(one reported with consent, by name and anonymously), requests to the expert team in every state
-and referrals the reporter can see. Everything goes through the services."""
+(one reported with consent, by name and anonymously; one closed, one anonymised after the
+retention period), requests to the expert team in every state and referrals the reporter can
+see. Everything goes through the services."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from stagekans.accounts.models import User
@@ -22,6 +24,7 @@ from stagekans.support.importer import COLUMNS, import_directory
 from stagekans.support.models import (
     ConsentGivenBy,
     ConsentMethod,
+    SchoolSignal,
     SignalOutcome,
     SupportOrganisation,
     SupportRequest,
@@ -289,7 +292,11 @@ class SupportDemo:
                 services.log_signal(
                     acting_user=staff,
                     company=company,
-                    student=students[index % len(students)] if students and index % 2 else None,
+                    # Every other signal of each school names a student (whatever the number
+                    # of schools), so the demo school has signals with and without one.
+                    student=students[index % len(students)]
+                    if students and (index // len(self.schools)) % 2
+                    else None,
                     observed=observed,
                     observed_on=self.today - dt.timedelta(days=20 + index),
                     grounds=grounds,
@@ -332,7 +339,27 @@ class SupportDemo:
                 share_identity_with_sbb=False,
                 follow_up=FollowUp.SUPPORT,
             )
+        self._closed_signals(own, staff)
         self.counts["signalen van scholen"] = len(logged)
+
+    def _closed_signals(self, own: list[SchoolSignal], staff: User) -> None:
+        """Retention on screen: one signal of the demo school closed recently, one closed longer
+        ago than SCHOOL_SIGNAL_RETENTION_DAYS and anonymised by the retention job itself."""
+        open_ = list(
+            SchoolSignal.objects.filter(pk__in=[s.pk for s in own], report__isnull=True)
+            .exclude(outcome=SignalOutcome.NO_RESPONSE)
+            .order_by("pk")
+        )
+        if len(open_) < 2:
+            return
+        recent, old = open_[0], open_[1]
+        services.close_signal(acting_user=staff, signal=recent)
+        services.close_signal(acting_user=staff, signal=old)
+        # Closed in the past (like the meldpunt scenarios' backdated receipts), then the real
+        # retention job anonymises it.
+        closed_at = timezone.now() - dt.timedelta(days=settings.SCHOOL_SIGNAL_RETENTION_DAYS + 30)
+        SchoolSignal.objects.filter(pk=old.pk).update(closed_at=closed_at)
+        self.counts["signalen geanonimiseerd"] = services.anonymise_expired_signals()
 
     # -- expert team -------------------------------------------------------------------------
     def _requesters(self) -> list[User]:

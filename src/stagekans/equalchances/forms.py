@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from stagekans.companies.models import Trainer
 from stagekans.core.forms import StyledFormMixin
-from stagekans.equalchances.models import RecruitmentStep, ScanQuestion, Webinar
+from stagekans.equalchances.models import (
+    SOURCE_URL_MAX_LENGTH,
+    RecruitmentStep,
+    ScanQuestion,
+    Webinar,
+)
 from stagekans.equalchances.services import MAX_OPTION_POINTS, OptionInput, PolicyAnswers
 
 
@@ -143,6 +148,32 @@ class RegisterAttendanceForm(AttendanceForm):
                 _("Er is geen praktijkopleider met dit e-mailadres in Stagekans.")
             )
         return trainer
+
+
+class WebinarForm(StyledFormMixin, forms.Form):
+    """SBB keeps a webinar up to date. The link is checked (https only) by the service."""
+
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    description = forms.CharField(
+        label=_("Omschrijving"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    source_url = forms.CharField(
+        label=_("Link naar de bron"),
+        help_text=_(
+            "De pagina van het webinar zelf (aanmelden, opname of uitleg), beginnend met "
+            "https://. Praktijkopleiders en SBB zien deze link bij elk gevolgd webinar."
+        ),
+        max_length=SOURCE_URL_MAX_LENGTH,
+        widget=forms.URLInput(),
+    )
+    active = forms.BooleanField(
+        label=_("Wordt nog aangeboden"),
+        help_text=_("Een webinar dat niet meer wordt aangeboden, kan niet meer worden gekozen."),
+        required=False,
+    )
 
 
 class VersionIntroForm(StyledFormMixin, forms.Form):

@@ -7,6 +7,8 @@ Only equalchances.services write these rows.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -331,11 +333,32 @@ class RecruitmentPolicy(AppendOnlyModel):
 # --- training record ---------------------------------------------------------------------
 
 
+SOURCE_URL_MAX_LENGTH = 500
+
+
+def validate_source_url(value: str) -> None:
+    """The source link of a webinar: a complete https:// address (no http, no bare domain)."""
+    message = _(
+        "Link naar de bron: gebruik een volledige link die begint met https://, "
+        "bijvoorbeeld https://www.s-bb.nl/…"
+    )
+    if not value.lower().startswith("https://"):
+        raise ValidationError(message, code="https_only")
+    URLValidator(schemes=["https"], message=message)(value)
+
+
 class Webinar(models.Model):
+    """A webinar for praktijkopleiders; SBB staff keep title, description and the link to the
+    webinar's own page (its source) up to date (`services.update_webinar`)."""
+
     title = models.CharField(_("titel"), max_length=200, unique=True)
     provider = models.CharField(_("aanbieder"), max_length=100, default="SBB")
     description = models.TextField(_("omschrijving"), max_length=2000, blank=True)
-    source_url = models.URLField(_("link naar de bron"))
+    source_url = models.URLField(
+        _("link naar de bron"),
+        max_length=SOURCE_URL_MAX_LENGTH,
+        validators=[validate_source_url],
+    )
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
     active = models.BooleanField(_("actief"), default=True)
 
@@ -343,6 +366,9 @@ class Webinar(models.Model):
         verbose_name = _("webinar")
         verbose_name_plural = _("webinars")
         ordering = ["position", "title"]
+        permissions = [
+            ("manage_webinars", _("Mag webinars beheren (titel, omschrijving, link naar de bron)"))
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -434,6 +434,11 @@ def active_webinars() -> list[Webinar]:
     return list(Webinar.objects.filter(active=True).order_by("position", "title"))
 
 
+def all_webinars() -> QuerySet[Webinar]:
+    """Every webinar, offered or not (for SBB, who maintains them)."""
+    return Webinar.objects.order_by("position", "title")
+
+
 def attendances_visible_to(user: Any) -> QuerySet[WebinarAttendance]:
     qs = WebinarAttendance.objects.select_related("trainer__user", "webinar", "company")
     if not user.is_authenticated:

@@ -19,6 +19,7 @@ from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 from stagekans.companies.models import Company, Trainer
 from stagekans.equalchances.models import (
+    SOURCE_URL_MAX_LENGTH,
     RecruitmentPolicy,
     RecruitmentStep,
     ScanAnswer,
@@ -30,6 +31,7 @@ from stagekans.equalchances.models import (
     TrainingSource,
     Webinar,
     WebinarAttendance,
+    validate_source_url,
 )
 from stagekans.equalchances.scoring import AnsweredQuestion, score_steps, total_of
 from stagekans.equalchances.workflow import ScanVersionStatus, check_transition
@@ -497,3 +499,60 @@ def remove_attendance(*, acting_user: Any, attendance: WebinarAttendance) -> Non
         details={"webinar": attendance.webinar_id, "trainer": attendance.trainer_id},
     )
     attendance.delete()
+
+
+@transaction.atomic
+def update_webinar(
+    *,
+    acting_user: Any,
+    webinar: Webinar,
+    title: str,
+    description: str,
+    source_url: str,
+    active: bool,
+) -> Webinar:
+    """SBB staff keep a webinar up to date: title, description, the link to its own page (the
+    source shown with every attendance) and whether it is still offered. The audit row keeps
+    the old and new link, so a changed source can be traced."""
+    if not acting_user.has_perm("equalchances.manage_webinars"):
+        raise PermissionDenied
+    locked = Webinar.objects.select_for_update().get(pk=webinar.pk)
+    title, description, source_url = title.strip(), description.strip(), source_url.strip()
+    errors: dict[str, list[str]] = {}
+    if not title:
+        errors["title"] = [_("Titel: vul de titel van het webinar in.")]
+    elif len(title) > 200:
+        errors["title"] = [_("Titel: gebruik hoogstens 200 tekens.")]
+    elif Webinar.objects.filter(title__iexact=title).exclude(pk=locked.pk).exists():
+        errors["title"] = [_("Titel: er is al een webinar met deze titel.")]
+    if len(description) > 2000:
+        errors["description"] = [_("Omschrijving: gebruik hoogstens 2000 tekens.")]
+    if not source_url:
+        errors["source_url"] = [
+            _("Link naar de bron: vul de link naar de pagina van het webinar in.")
+        ]
+    elif len(source_url) > SOURCE_URL_MAX_LENGTH:
+        errors["source_url"] = [
+            _("Link naar de bron: gebruik hoogstens %(n)d tekens.") % {"n": SOURCE_URL_MAX_LENGTH}
+        ]
+    else:
+        try:
+            validate_source_url(source_url)
+        except ValidationError as error:
+            errors["source_url"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    before = {"title": locked.title, "source_url": locked.source_url, "active": locked.active}
+    locked.title, locked.description = title, description
+    locked.source_url, locked.active = source_url, active
+    locked.save(update_fields=["title", "description", "source_url", "active"])
+    after = {"title": title, "source_url": source_url, "active": active}
+    record(
+        actor=acting_user,
+        event=AuditEvent.WEBINAR_CHANGED,
+        obj=locked,
+        details={
+            k: {"before": before[k], "after": after[k]} for k in after if before[k] != after[k]
+        },
+    )
+    return locked

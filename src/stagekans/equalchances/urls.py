@@ -19,4 +19,6 @@ urlpatterns = [
     path("webinars/registreren/", views.training_register, name="training_register"),
     path("webinars/<int:pk>/verwijderen/", views.training_remove, name="training_remove"),
     path("webinars/bereik/", views.training_coverage, name="training_coverage"),
+    path("webinars/beheer/", views.webinar_list, name="webinar_list"),
+    path("webinars/beheer/<int:pk>/", views.webinar_edit, name="webinar_edit"),
 ]

@@ -21,6 +21,7 @@ from stagekans.equalchances.forms import (
     RegisterAttendanceForm,
     SelfScanForm,
     VersionIntroForm,
+    WebinarForm,
 )
 from stagekans.equalchances.models import ScanQuestion, ScanVersion
 from stagekans.equalchances.workflow import TransitionNotAllowed
@@ -487,4 +488,43 @@ def training_coverage(request: HttpRequest) -> HttpResponse:
         request,
         "equalchances/training_coverage.html",
         {"coverage": coverage, "tables": tables, "per": per},
+    )
+
+
+# --- webinars (maintained by SBB) --------------------------------------------------------
+
+
+@login_required
+@permission_required("equalchances.manage_webinars", raise_exception=True)
+def webinar_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.all_webinars(), 25).get_page(request.GET.get("page"))
+    return render(request, "equalchances/webinar_list.html", {"page_obj": page})
+
+
+@login_required
+@permission_required("equalchances.manage_webinars", raise_exception=True)
+def webinar_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    webinar = get_object_or_404(selectors.all_webinars(), pk=pk)
+    form = WebinarForm(
+        _posted(request),
+        initial={
+            "title": webinar.title,
+            "description": webinar.description,
+            "source_url": webinar.source_url,
+            "active": webinar.active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_webinar(acting_user=request.user, webinar=webinar, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Het webinar is bijgewerkt."))
+            return redirect("equalchances:webinar_list")
+    return render(
+        request,
+        "equalchances/webinar_edit.html",
+        {"form": form, "webinar": webinar},
+        status=400 if request.method == "POST" else 200,
     )

@@ -121,6 +121,8 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
 
 # Meldpunt: months after closure that reporters' contact details are kept; statistics threshold.
 MELDPUNT_RETENTION_MONTHS = int(env.get("MELDPUNT_RETENTION_MONTHS"))
+# School signals (issue 17): days after closing before texts and student are erased.
+SCHOOL_SIGNAL_RETENTION_DAYS = int(env.get("SCHOOL_SIGNAL_RETENTION_DAYS"))
 KEUZEDELEN_MAX_TRAVEL_MINUTES = int(env.get("KEUZEDELEN_MAX_TRAVEL_MINUTES"))
 MELDPUNT_SUPPRESSION_THRESHOLD = int(env.get("MELDPUNT_SUPPRESSION_THRESHOLD"))
 # Insight (issue 13): the background pseudonym key (never stored in the database) and the
@@ -222,6 +224,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "refresh-snapshots": {"task": "core.refresh_due_snapshots", "schedule": 60},
     "meldpunt-erase-expired-contacts": {
         "task": "meldpunt.erase_expired_contacts",
+        "schedule": 60 * 60 * 24,
+    },
+    "support-anonymise-expired-signals": {
+        "task": "support.anonymise_expired_signals",
         "schedule": 60 * 60 * 24,
     },
     "voorlichting-reminders": {"task": "voorlichting.send_reminders", "schedule": 60 * 60 * 24},

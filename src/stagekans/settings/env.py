@@ -86,6 +86,12 @@ DECLARED: list[EnvVar] = [
         "Months after a report is closed before the reporter's contact details are erased.",
     ),
     EnvVar(
+        "SCHOOL_SIGNAL_RETENTION_DAYS",
+        "730",
+        "Days after a school closes a signal about a company before its texts and the link to "
+        "the student are erased (support.anonymise_expired_signals, daily).",
+    ),
+    EnvVar(
         "MELDPUNT_SUPPRESSION_THRESHOLD",
         "10",
         "Published report statistics hide every cell (and total) from 1 to this number minus 1.",

@@ -75,12 +75,24 @@ class SchoolSignal(models.Model):
     )
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+    # Closed by the school when nothing more is to be done; from then on the retention period
+    # (SCHOOL_SIGNAL_RETENTION_DAYS) runs, after which the texts and the student are erased.
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("signaal van school")
         verbose_name_plural = _("signalen van scholen")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["school", "created_at"])]
+        indexes = [
+            models.Index(fields=["school", "created_at"]),
+            # The retention job's search: closed, not yet anonymised.
+            models.Index(
+                fields=["closed_at"],
+                name="signal_retention_due",
+                condition=models.Q(closed_at__isnull=False, anonymised_at__isnull=True),
+            ),
+        ]
         permissions = [
             ("log_school_signal", _("Mag signalen over leerbedrijven vastleggen (eigen school)")),
             (

@@ -9,6 +9,7 @@ urlpatterns = [
     path("signalen/per-bedrijf/", views.signal_counts, name="signal_counts"),
     path("signalen/<int:pk>/", views.signal_detail, name="signal_detail"),
     path("signalen/<int:pk>/melden/", views.signal_report, name="signal_report"),
+    path("signalen/<int:pk>/afsluiten/", views.signal_close, name="signal_close"),
     path("hulpvragen/", views.request_list, name="request_list"),
     path("hulpvragen/nieuw/", views.request_create, name="request_create"),
     path("hulpvragen/<int:pk>/", views.request_detail, name="request_detail"),

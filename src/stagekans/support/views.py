@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,6 +104,7 @@ def _signal_page(
                 }
             ),
             "report_form": forms.get("report_form") or SignalReportForm(),
+            "retention_days": settings.SCHOOL_SIGNAL_RETENTION_DAYS,
         },
         status=status,
     )
@@ -170,6 +172,20 @@ def signal_report(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("support:signal_detail", pk=signal.pk)
     return _signal_page(request, signal, status=400, report_form=form)
+
+
+@login_required
+@permission_required("support.log_school_signal", raise_exception=True)
+@require_POST
+def signal_close(request: HttpRequest, pk: int) -> HttpResponse:
+    signal = get_object_or_404(selectors.signals_visible_to(request.user), pk=pk)
+    try:
+        services.close_signal(acting_user=request.user, signal=signal)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Het signaal is afgesloten."))
+    return redirect("support:signal_detail", pk=signal.pk)
 
 
 @login_required

@@ -186,3 +186,36 @@ def test_a_company_result_is_seen_by_its_own_company_only(db):
         client = Client()
         client.force_login(user)
         assert client.get(url).status_code == status, user
+
+
+def _csv_counts(content: str, count_columns: range) -> list[int]:
+    """Every count in a downloaded CSV (numbers only; 'afgeschermd' is hidden)."""
+    rows = [line.split(";") for line in content.strip().splitlines()[1:]]
+    return [int(row[i]) for row in rows for i in count_columns if row[i].isdigit()]
+
+
+@pytest.mark.parametrize("per", ["sector", "provincie"])
+def test_csv_downloads_publish_no_small_cell(db, per):
+    """The CSV files are tables too: nothing from 1 to k-1 in any count column."""
+    _scanned_companies(12, Sector.ZORG, pick=2)
+    _scanned_companies(3, Sector.ICT, pick=0, place=("Markt", "5611 AA", "Eindhoven"))
+    from stagekans.equalchances.models import Webinar
+    from stagekans.equalchances.tests.test_training import _recognised_companies
+
+    webinar = Webinar.objects.first()
+    _recognised_companies(12, Sector.ZORG, trained=11, webinar=webinar)
+    _recognised_companies(3, Sector.ICT, trained=1, webinar=webinar)
+    client = Client()
+    client.force_login(f.UserFactory(role=Role.ANALYST))
+    scan = client.get(f"/gelijke-kansen/zelfscan/cijfers/?per={per}&formaat=csv")
+    content = scan.content.decode()
+    header = content.splitlines()[0].split(";")
+    counts = _csv_counts(content, range(1, len(header)))
+    assert counts and all(v == 0 or v >= 10 for v in counts)
+    assert "afgeschermd" in content or per == "provincie"
+    coverage = client.get(f"/gelijke-kansen/webinars/bereik/?per={per}&formaat=csv")
+    content = coverage.content.decode()
+    # Columns: webinar; group; recognised; followed; percentage (not a count).
+    counts = _csv_counts(content, range(2, 4))
+    assert counts and all(v == 0 or v >= 10 for v in counts)
+    assert "afgeschermd" in content

@@ -40,6 +40,8 @@ MATRIX: dict[str, list[int]] = {
     "training_register": [302, 403, 403, 403, 200, 403, 403, 403, 403, 403],
     "training_coverage": [302, 403, 403, 403, 200, 403, 403, 403, 200, 403],
     "training_coverage_csv": [302, 403, 403, 403, 200, 403, 403, 403, 200, 403],
+    "webinar_list": [302, 403, 403, 403, 200, 403, 403, 403, 403, 403],
+    "webinar_edit": [302, 403, 403, 403, 200, 403, 403, 403, 403, 403],
 }
 
 
@@ -83,6 +85,8 @@ def world(db):
         "training_register": "/gelijke-kansen/webinars/registreren/",
         "training_coverage": "/gelijke-kansen/webinars/bereik/",
         "training_coverage_csv": "/gelijke-kansen/webinars/bereik/?formaat=csv",
+        "webinar_list": "/gelijke-kansen/webinars/beheer/",
+        "webinar_edit": f"/gelijke-kansen/webinars/beheer/{selectors.active_webinars()[0].pk}/",
     }
     return users, urls
 

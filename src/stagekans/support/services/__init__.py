@@ -1,4 +1,5 @@
-"""Writes of the support app, one module per area (signals, expert team, directory)."""
+"""Writes of the support app, one module per area (signals, retention, expert team,
+directory)."""
 
 from stagekans.support.services.directory import refer_report
 from stagekans.support.services.expert_team import (
@@ -8,10 +9,18 @@ from stagekans.support.services.expert_team import (
     submit_support_request,
     take_request,
 )
-from stagekans.support.services.signals import log_signal, report_signal, update_signal
+from stagekans.support.services.retention import anonymise_expired_signals
+from stagekans.support.services.signals import (
+    close_signal,
+    log_signal,
+    report_signal,
+    update_signal,
+)
 
 __all__ = [
+    "anonymise_expired_signals",
     "close_request",
+    "close_signal",
     "give_advice",
     "log_follow_up",
     "log_signal",

@@ -162,6 +162,24 @@ def _locked_own_signal(acting_user: Any, signal: SchoolSignal) -> SchoolSignal:
     locked = SchoolSignal.objects.select_for_update().filter(pk=signal.pk, school=school).first()
     if locked is None:
         raise PermissionDenied(_("Dit signaal hoort niet bij jouw school."))
+    if locked.closed_at is not None:
+        raise ValidationError(_("Dit signaal is afgesloten en kan niet meer worden gewijzigd."))
+    return locked
+
+
+@transaction.atomic
+def close_signal(*, acting_user: Any, signal: SchoolSignal) -> SchoolSignal:
+    """The school closes its signal: nothing more to do. From now on the retention period runs
+    (SCHOOL_SIGNAL_RETENTION_DAYS, `services.retention`); a closed signal is read-only."""
+    locked = _locked_own_signal(acting_user, signal)
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["closed_at", "updated_at"])
+    record(
+        actor=acting_user,
+        event=AuditEvent.SCHOOL_SIGNAL_CLOSED,
+        obj=locked,
+        details={"outcome": locked.outcome, "reported": locked.report_id is not None},
+    )
     return locked
 
 

@@ -27,6 +27,8 @@ MATRIX: dict[str, list[int]] = {
     "signal_list": [302, 403, 200, 403, 403, 403, 403, 403, 403, 403],
     "signal_create": [302, 403, 200, 403, 403, 403, 403, 403, 403, 403],
     "signal_detail": [302, 403, 200, 403, 403, 403, 403, 403, 403, 403],
+    # POST only: a GET by the school is 405, everyone else is stopped before.
+    "signal_close": [302, 403, 405, 403, 403, 403, 403, 403, 403, 403],
     "signal_counts": [302, 403, 403, 403, 200, 403, 403, 403, 403, 403],
     "company_page": [302, 403, 403, 404, 200, 200, 200, 403, 403, 200],
     "request_list": [302, 403, 200, 200, 403, 403, 403, 403, 403, 403],
@@ -64,6 +66,7 @@ def world(db):
         "signal_list": "/steun/signalen/",
         "signal_create": "/steun/signalen/nieuw/",
         "signal_detail": f"/steun/signalen/{signal.pk}/",
+        "signal_close": f"/steun/signalen/{signal.pk}/afsluiten/",
         "signal_counts": "/steun/signalen/per-bedrijf/",
         "company_page": f"/bedrijven/{company.pk}/",
         "request_list": "/steun/hulpvragen/",

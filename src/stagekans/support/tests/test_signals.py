@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from stagekans.accounts.roles import Role
 from stagekans.audit.models import AuditEvent, AuditLog
@@ -66,7 +67,8 @@ def test_signal_is_stored_for_the_staff_members_school(world):
     ("overrides", "field"),
     [
         ({"observed": "  "}, "observed"),
-        ({"observed_on": dt.date.today() + dt.timedelta(days=1)}, "observed_on"),
+        # The service's "today" is Amsterdam's (late in the UTC evening it is already tomorrow).
+        ({"observed_on": timezone.localdate() + dt.timedelta(days=1)}, "observed_on"),
         ({"grounds": []}, "grounds"),
         ({"grounds": ["not-a-ground"]}, "grounds"),
         ({"phase": "x"}, "phase"),
