@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models, transaction
 
 from stagekans.audit.models import AuditEvent, AuditLog
+from stagekans.core.bulk import insert_rows
 
 
 def record(
@@ -46,20 +47,37 @@ def record_many(
     The rows are the same as `record()` would write one by one; used by national jobs that
     change thousands of objects per chunk.
     """
+    _check(event)
+    by_type: dict[type[models.Model], list[tuple[Any, dict[str, Any]]]] = {}
+    for obj, details in items:
+        by_type.setdefault(type(obj), []).append((obj.pk, details))
+    written = 0
+    for model, rows in by_type.items():
+        written += record_many_by_pk(actor=actor, event=event, model=model, items=rows)
+    return written
+
+
+def record_many_by_pk(
+    *,
+    actor: Any,
+    event: AuditEvent,
+    model: type[models.Model],
+    items: Iterable[tuple[Any, dict[str, Any]]],
+) -> int:
+    """`record_many` for objects known by primary key only (rows a national job wrote without
+    building model instances): one audit row per (pk, details) of `model`."""
+    _check(event)
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    object_type = model._meta.label_lower
+    rows = [
+        (actor_id, event.value, object_type, str(pk), details or {}) for pk, details in items
+    ]
+    insert_rows(AuditLog, ("actor_id", "event_type", "object_type", "object_id", "details"), rows)
+    return len(rows)
+
+
+def _check(event: AuditEvent) -> None:
     if not isinstance(event, AuditEvent):
         raise TypeError("event must be an AuditEvent member")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many() must be called inside transaction.atomic()")
-    actor = actor if getattr(actor, "pk", None) else None
-    rows = [
-        AuditLog(
-            actor=actor,
-            event_type=event.value,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            details=details or {},
-        )
-        for obj, details in items
-    ]
-    AuditLog.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
