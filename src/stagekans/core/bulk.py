@@ -10,8 +10,9 @@ columns (ints, strings, dates, datetimes, booleans, None; dicts for JSON fields)
 * elsewhere (SQLite in development and tests) builds the instances and calls `bulk_create`, so
   the rows are the same as the ORM writes.
 
-Columns not given get their field default ("" for a string field without one); `auto_now`/`auto_now_add` columns the current time
-(one moment for the whole call). Run it inside the caller's transaction, like `bulk_create`.
+Columns not given get their field default ("" for a string field without one);
+`auto_now`/`auto_now_add` columns the current time (one moment for the whole call). Run it
+inside the caller's transaction, like `bulk_create`.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record, record_many_by_pk
-from stagekans.core.bulk import insert_rows
 from stagekans.companies.models import Company
+from stagekans.core.bulk import insert_rows
 from stagekans.informatiepakket.models import HandoutDelivery, HandoutKind, HandoutVersion
 from stagekans.informatiepakket.selectors import (
     current_versions,
