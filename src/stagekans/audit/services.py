@@ -70,7 +70,12 @@ def record_many_by_pk(
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     object_type = model._meta.label_lower
     rows = [(actor_id, event.value, object_type, str(pk), details or {}) for pk, details in items]
-    insert_rows(AuditLog, ("actor_id", "event_type", "object_type", "object_id", "details"), rows)
+    insert_rows(
+        AuditLog,
+        ("actor_id", "event_type", "object_type", "object_id", "details"),
+        rows,
+        returning=False,
+    )
     return len(rows)
 
 

@@ -18,7 +18,7 @@ inside the caller's transaction, like `bulk_create`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -26,16 +26,23 @@ from django.utils import timezone
 
 
 def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning: bool = True,
 ) -> list[int]:
     """Insert `rows` (values for the columns named by `fields`, attnames such as
-    "company_id") and return their new primary keys, in the order of `rows`."""
+    "company_id") and return their new primary keys, in the order of `rows`.
+
+    With `returning=False` (rows nobody refers to, such as audit rows) the database numbers
+    the rows itself and the result is empty: one round trip less and no keys to transfer."""
     if not rows:
         return []
     if connection.vendor != "postgresql":
         objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
         model._default_manager.bulk_create(objs)
-        return [obj.pk for obj in objs]
+        return [obj.pk for obj in objs] if returning else []
 
     meta = model._meta
     pk = meta.pk
@@ -54,27 +61,47 @@ def insert_rows(
         fixed.append((field, _json(field, value) if isinstance(field, models.JSONField) else value))
     json_positions = [i for i, f in enumerate(given) if isinstance(f, models.JSONField)]
     constants = tuple(value for _field, value in fixed)
-    columns = ", ".join(
-        connection.ops.quote_name(f.column) for f in [pk, *given, *(f for f, _v in fixed)]
-    )
     table = connection.ops.quote_name(meta.db_table)
+    if json_positions:
+        prepared: Iterable[Sequence[Any]] = (_with_json(row, json_positions, given) for row in rows)
+    else:
+        prepared = rows
+    if not returning:
+        _copy(table, [*given, *(f for f, _v in fixed)], ((*row, *constants) for row in prepared))
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [meta.db_table, pk.column, len(rows)],
         )
         ids = sorted(row[0] for row in cursor.fetchall())
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            if json_positions:
-                for ident, row in zip(ids, rows, strict=True):
-                    values = list(row)
-                    for i in json_positions:
-                        values[i] = _json(given[i], values[i])
-                    copy.write_row((ident, *values, *constants))
-            else:
-                for ident, row in zip(ids, rows, strict=True):
-                    copy.write_row((ident, *row, *constants))
+    _copy(
+        table,
+        [pk, *given, *(f for f, _v in fixed)],
+        ((ident, *row, *constants) for ident, row in zip(ids, prepared, strict=True)),
+    )
     return ids
+
+
+def _copy(
+    table: str, columns: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]
+) -> None:
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _with_json(
+    row: Sequence[Any], positions: list[int], given: list[models.Field[Any, Any]]
+) -> list[Any]:
+    values = list(row)
+    for i in positions:
+        values[i] = _json(given[i], values[i])
+    return values
 
 
 def _json(field: models.Field[Any, Any], value: Any) -> str | None:

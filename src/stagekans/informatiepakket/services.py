@@ -144,7 +144,8 @@ def _issue(
     enqueue_mails(
         mail
         for pk, company_id in issued
-        for mail in _delivery_mails(pk, version, addresses.get(company_id, []), reminder=False)
+        if company_id in addresses  # a company without an (active) trainer gets no mail
+        for mail in _delivery_mails(pk, version, addresses[company_id], reminder=False)
     )
     return issued
 

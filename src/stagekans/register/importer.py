@@ -715,6 +715,7 @@ def _write_chunk(
         RecognitionStatusChange,
         ("recognition_id", "status", "reason", "actor_id"),
         [(r.pk, RecognitionStatus.REQUESTED.value, reason, actor_id) for r, _row in requested],
+        returning=False,
     )
     record_many_by_pk(
         actor=acting_user,
@@ -759,6 +760,7 @@ def _write_chunk(
             (r.pk, change, actor_id, notes.strip(), *(met[name] for name in condition_fields))
             for (r, _row), change in zip(granted, change_ids, strict=True)
         ],
+        returning=False,
     )
     record_many_by_pk(
         actor=acting_user,
