@@ -86,7 +86,7 @@ def insert_rows(
 def _copy(
     table: str, columns: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]
 ) -> None:
-    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in columns)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,

@@ -295,7 +295,7 @@ class _Compat32FoldCache(Compat32):
     def _fold(self, name: str, value: Any, sanitize: bool) -> str:
         if isinstance(value, str):
             return _fold_str(self.linesep, self.max_line_length, sanitize, name, value)
-        return super()._fold(name, value, sanitize)
+        return super()._fold(name, value, sanitize)  # type: ignore[misc]
 
 
 _COMPAT32 = Compat32()
@@ -315,8 +315,8 @@ _FOLD_CACHE_POLICY = _Compat32FoldCache()
 class _OutboxEmail(EmailMessage):
     """An EmailMessage whose MIME message folds its headers through `_FOLD_CACHE_POLICY`."""
 
-    def message(self) -> Any:
-        msg = super().message()
+    def message(self, **kwargs: Any) -> Any:
+        msg = super().message(**kwargs)
         msg.policy = _FOLD_CACHE_POLICY
         return msg
 

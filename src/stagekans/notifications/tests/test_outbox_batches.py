@@ -4,6 +4,7 @@ survive a crash (issue 10 finding 9), one drain at a time, constant queries per 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from celery.signals import before_task_publish
@@ -218,7 +219,8 @@ def test_cached_header_folding_gives_the_same_bytes(subject):
     fixed = {"Date": "Tue, 01 Dec 2026 23:00:00 -0000", "Message-ID": "<1@stagekans.test>"}
     for to in ("a@example.nl", "Ëlla <ella@exämple.nl>"):
         kwargs = {"subject": subject, "body": "Beste,\n\nTekst met é.\n", "to": [to]}
-        plain = EmailMessage(headers=fixed, **kwargs).message().as_bytes(linesep="\r\n")
+        django_message: Any = EmailMessage(headers=fixed, **kwargs).message()
+        plain = django_message.as_bytes(linesep="\r\n")
         for _ in range(2):  # the second time from the cache
-            cached = services._OutboxEmail(headers=fixed, **kwargs).message()
+            cached: Any = services._OutboxEmail(headers=fixed, **kwargs).message()
             assert cached.as_bytes(linesep="\r\n") == plain
