@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from stagekans.audit.models import AuditEvent, AuditLog
-
-BATCH = 50_000
+from stagekans.core.bulk import insert_rows
 
 
 def record(
@@ -50,72 +47,40 @@ def record_many(
     The rows are the same as `record()` would write one by one; used by national jobs that
     change thousands of objects per chunk.
     """
-    return _insert_many(
-        actor=actor,
-        event=event,
-        rows=[(obj._meta.label_lower, str(obj.pk), details) for obj, details in items],
-    )
+    _check(event)
+    by_type: dict[type[models.Model], list[tuple[Any, dict[str, Any]]]] = {}
+    for obj, details in items:
+        by_type.setdefault(type(obj), []).append((obj.pk, details))
+    written = 0
+    for model, rows in by_type.items():
+        written += record_many_by_pk(actor=actor, event=event, model=model, items=rows)
+    return written
 
 
-def record_many_ids(
+def record_many_by_pk(
     *,
     actor: Any,
     event: AuditEvent,
     model: type[models.Model],
-    items: Iterable[tuple[int | str, dict[str, Any]]],
+    items: Iterable[tuple[Any, dict[str, Any]]],
 ) -> int:
-    """As `record_many`, for objects known only by primary key (no model instance per row)."""
+    """`record_many` for objects known by primary key only (rows a national job wrote without
+    building model instances): one audit row per (pk, details) of `model`."""
+    _check(event)
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
     object_type = model._meta.label_lower
-    return _insert_many(
-        actor=actor,
-        event=event,
-        rows=[(object_type, str(pk), details) for pk, details in items],
+    rows = [(actor_id, event.value, object_type, str(pk), details or {}) for pk, details in items]
+    insert_rows(
+        AuditLog,
+        ("actor_id", "event_type", "object_type", "object_id", "details"),
+        rows,
+        returning=False,
     )
+    return len(rows)
 
 
-def _insert_many(
-    *, actor: Any, event: AuditEvent, rows: list[tuple[str, str, dict[str, Any] | None]]
-) -> int:
+def _check(event: AuditEvent) -> None:
     if not isinstance(event, AuditEvent):
         raise TypeError("event must be an AuditEvent member")
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many() must be called inside transaction.atomic()")
-    actor = actor if getattr(actor, "pk", None) else None
-    if not rows:
-        return 0
-    if connection.vendor != "postgresql":
-        AuditLog.objects.bulk_create(
-            [
-                AuditLog(
-                    actor=actor,
-                    event_type=event.value,
-                    object_type=object_type,
-                    object_id=object_id,
-                    details=details or {},
-                )
-                for object_type, object_id, details in rows
-            ],
-            batch_size=5000,
-        )
-        return len(rows)
-    # PostgreSQL: one INSERT … SELECT FROM jsonb_to_recordset per batch — the same rows as
-    # bulk_create writes, without a model instance and a placeholder per value (the batch goes
-    # over as one JSON document, encoded in C).
-    table = AuditLog._meta.db_table
-    now = timezone.now()
-    actor_id = actor.pk if actor is not None else None
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            document = json.dumps(
-                [{"t": t, "i": i, "d": d or {}} for t, i, d in rows[start : start + BATCH]]
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO {table} (actor_id, event_type, object_type, object_id, at, details)
-                SELECT %s, %s, r.t, r.i, %s, r.d
-                FROM jsonb_to_recordset(%s::jsonb) AS r(t text, i text, d jsonb)
-                """,  # noqa: S608 - the table name is ours, values are parameters
-                [actor_id, event.value, now, document],
-            )
-    return len(rows)

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stagekans.audit.models import AuditEvent
-from stagekans.audit.services import record, record_many
+from stagekans.audit.services import record, record_many_by_pk
 from stagekans.companies.models import Company
+from stagekans.core.bulk import insert_rows
 from stagekans.informatiepakket.models import HandoutDelivery, HandoutKind, HandoutVersion
 from stagekans.informatiepakket.selectors import (
     current_versions,
@@ -97,6 +98,24 @@ def issue_to_companies(
     """Issue `version` to every listed company that lacks it: set-based, in the caller's
     transaction (one query per step, whatever the number of companies). Audit rows and mails
     are the same as issuing one company at a time."""
+    issued = _issue(acting_user=acting_user, version=version, company_ids=company_ids)
+    deliveries = []
+    for pk, company_id in issued:
+        delivery = HandoutDelivery(pk=pk, company_id=company_id, version=version)
+        delivery._state.adding = False
+        deliveries.append(delivery)
+    return deliveries
+
+
+def _issue(
+    *,
+    acting_user: Any,
+    version: HandoutVersion,
+    company_ids: list[int],
+    addresses: dict[int, list[str]] | None = None,
+) -> list[tuple[int, int]]:
+    """`issue_to_companies` without model instances: returns [(delivery pk, company pk)].
+    `addresses` (trainer_addresses_of) may be given when the caller looked them up already."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("issue_to_companies() must run inside a transaction")
     have = set(
@@ -107,31 +126,46 @@ def issue_to_companies(
     wanted = [pk for pk in dict.fromkeys(company_ids) if pk not in have]
     if not wanted:
         return []
-    deliveries = HandoutDelivery.objects.bulk_create(
-        [HandoutDelivery(company_id=pk, version=version) for pk in wanted]
+    ids = insert_rows(
+        HandoutDelivery, ("company_id", "version_id"), [(pk, version.pk) for pk in wanted]
     )
-    record_many(
+    issued = list(zip(ids, wanted, strict=True))
+    record_many_by_pk(
         actor=acting_user,
         event=AuditEvent.HANDOUT_ISSUED,
+        model=HandoutDelivery,
         items=(
-            (d, {"company": d.company_id, "kind": version.kind, "version": version.version})
-            for d in deliveries
+            (pk, {"company": company_id, "kind": version.kind, "version": version.version})
+            for pk, company_id in issued
         ),
     )
-    addresses = trainer_addresses_of(wanted)
+    if addresses is None:
+        addresses = trainer_addresses_of(wanted)
     enqueue_mails(
         mail
-        for d in deliveries
-        for mail in _delivery_mails(d.pk, version, addresses.get(d.company_id, []), reminder=False)
+        for pk, company_id in issued
+        if company_id in addresses  # a company without an (active) trainer gets no mail
+        for mail in _delivery_mails(pk, version, addresses[company_id], reminder=False)
     )
-    return deliveries
+    return issued
 
 
 def issue_current_handouts_to_companies(*, acting_user: Any, company_ids: list[int]) -> int:
     """Give (newly) recognised companies the current version of every hand-out, once."""
+    versions = current_versions()
+    if not versions:
+        return 0
+    addresses = trainer_addresses_of(company_ids)  # once for every version
     return sum(
-        len(issue_to_companies(acting_user=acting_user, version=version, company_ids=company_ids))
-        for version in current_versions()
+        len(
+            _issue(
+                acting_user=acting_user,
+                version=version,
+                company_ids=company_ids,
+                addresses=addresses,
+            )
+        )
+        for version in versions
     )
 
 
@@ -296,7 +330,7 @@ def issue_version_in_batches(*, version_id: int, batch_size: int = 2000) -> int:
         for start in range(0, len(company_ids), batch_size):
             chunk = company_ids[start : start + batch_size]
             with transaction.atomic():
-                issued = issue_to_companies(acting_user=None, version=version, company_ids=chunk)
+                issued = _issue(acting_user=None, version=version, company_ids=chunk)
                 HandoutVersion.objects.filter(pk=version.pk).update(
                     issued_count=F("issued_count") + len(issued)
                 )

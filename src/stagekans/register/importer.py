@@ -27,8 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from stagekans.audit.models import AuditEvent
-from stagekans.audit.services import record_many
+from stagekans.audit.services import record_many, record_many_by_pk
 from stagekans.companies.models import Company, Location, SizeClass
+from stagekans.core.bulk import insert_rows
 from stagekans.core.identifiers import (
     normalise_kvk,
     normalise_postcode,
@@ -530,7 +531,7 @@ def _write_chunk(
     actor = acting_user if getattr(acting_user, "pk", None) else None
     kvks = list(dict.fromkeys(row.kvk for row in rows))
 
-    # Companies: new ones in one INSERT, changed ones in one UPDATE.
+    # Companies: new ones in one COPY, changed ones in one UPDATE.
     companies = {
         c.kvk_number: c
         for c in (Company.objects.select_for_update() if lock else Company.objects)
@@ -541,24 +542,25 @@ def _write_chunk(
     for row in rows:
         first_rows.setdefault(row.kvk, row)
     new_companies = [
-        Company(
-            kvk_number=row.kvk,
-            name=row.company_name,
-            sector=row.sector,
-            size_class=row.size_class,
-            sbi_code="",
-            website="",
-        )
+        (row.kvk, row.company_name, row.sector, row.size_class, "", "")
         for kvk, row in first_rows.items()
         if kvk not in companies
     ]
     if not lock and new_companies:
         return True
-    Company.objects.bulk_create(new_companies)
-    record_many(
+    company_ids = insert_rows(
+        Company,
+        ("kvk_number", "name", "sector", "size_class", "sbi_code", "website"),
+        new_companies,
+    )
+    record_many_by_pk(
         actor=acting_user,
         event=AuditEvent.COMPANY_CREATED,
-        items=((c, {"kvk_number": c.kvk_number}) for c in new_companies),
+        model=Company,
+        items=(
+            (pk, {"kvk_number": values[0]})
+            for pk, values in zip(company_ids, new_companies, strict=True)
+        ),
     )
     updated: list[tuple[Company, dict[str, Any]]] = []
     changed_fields: set[str] = set()
@@ -584,21 +586,28 @@ def _write_chunk(
     if updated:
         Company.objects.bulk_update([c for c, _d in updated], sorted(changed_fields))
         record_many(actor=acting_user, event=AuditEvent.COMPANY_UPDATED, items=updated)
-    companies.update({c.kvk_number: c for c in new_companies})
+    company_pk = {kvk: c.pk for kvk, c in companies.items()}
+    company_pk.update(
+        (values[0], pk) for pk, values in zip(company_ids, new_companies, strict=True)
+    )
     report.companies_created += len(new_companies)
     report.companies_updated += len(updated)
 
-    # Locations: one look-up of the chunk's existing addresses, one INSERT.
-    company_ids = [c.pk for c in companies.values()]
-    have_locations = {
-        (company_id, postcode, number.casefold())
-        for company_id, postcode, number in Location.objects.filter(
-            company_id__in=company_ids
-        ).values_list("company_id", "postcode", "house_number")
-    }
+    # Locations: one look-up of the chunk's existing addresses (none for new companies), one
+    # COPY.
+    have_locations = (
+        {
+            (company_id, postcode, number.casefold())
+            for company_id, postcode, number in Location.objects.filter(
+                company_id__in=[c.pk for c in companies.values()]
+            ).values_list("company_id", "postcode", "house_number")
+        }
+        if companies
+        else set()
+    )
     wanted: dict[tuple[int, str, str], _Row] = {}
     for row in rows:
-        key = (companies[row.kvk].pk, row.postcode, row.house_number.casefold())
+        key = (company_pk[row.kvk], row.postcode, row.house_number.casefold())
         if key not in have_locations:
             wanted.setdefault(key, row)
     if not lock and wanted:
@@ -608,38 +617,58 @@ def _write_chunk(
     for (company_id, _postcode, _number), row in wanted.items():
         area = areas[row.postcode[:4]]
         new_locations.append(
-            Location(
-                company_id=company_id,
-                name="",
-                street=row.street,
-                house_number=row.house_number,
-                postcode=row.postcode,
-                place=area.place,
-                province=area.province,
-                latitude=area.latitude,
-                longitude=area.longitude,
+            (
+                company_id,
+                "",
+                row.street,
+                row.house_number,
+                row.postcode,
+                area.place,
+                area.province,
+                area.latitude,
+                area.longitude,
             )
         )
-    Location.objects.bulk_create(new_locations)
-    record_many(
+    location_ids = insert_rows(
+        Location,
+        (
+            "company_id",
+            "name",
+            "street",
+            "house_number",
+            "postcode",
+            "place",
+            "province",
+            "latitude",
+            "longitude",
+        ),
+        new_locations,
+    )
+    record_many_by_pk(
         actor=acting_user,
         event=AuditEvent.LOCATION_CREATED,
+        model=Location,
         items=(
-            (loc, {"company": loc.company_id, "postcode": loc.postcode}) for loc in new_locations
+            (pk, {"company": values[0], "postcode": values[4]})
+            for pk, values in zip(location_ids, new_locations, strict=True)
         ),
     )
     report.locations_created += len(new_locations)
 
     # Recognitions: request what is new (or expired/revoked), then grant what is 'recognised'.
-    existing = {
-        (r.company_id, r.qualification_id): r
-        for r in (Recognition.objects.select_for_update() if lock else Recognition.objects)
-        .filter(company_id__in=company_ids)
-        .order_by("pk")
-    }
+    existing = (
+        {
+            (r.company_id, r.qualification_id): r
+            for r in (Recognition.objects.select_for_update() if lock else Recognition.objects)
+            .filter(company_id__in=[c.pk for c in companies.values()])
+            .order_by("pk")
+        }
+        if companies
+        else {}
+    )
     targets: dict[tuple[int, int], _Row] = {}
     for row in rows:
-        targets.setdefault((companies[row.kvk].pk, qualifications[row.crebo].pk), row)
+        targets.setdefault((company_pk[row.kvk], qualifications[row.crebo].pk), row)
     to_create: list[Recognition] = []
     to_rerequest: list[Recognition] = []
     requested: list[tuple[Recognition, _Row]] = []
@@ -647,8 +676,8 @@ def _write_chunk(
         recognition = existing.get(target)
         if recognition is None:
             recognition = Recognition(
-                company=companies[row.kvk],
-                qualification=qualifications[row.crebo],
+                company_id=target[0],
+                qualification_id=target[1],
                 status=RecognitionStatus.REQUESTED,
             )
             to_create.append(recognition)
@@ -668,22 +697,32 @@ def _write_chunk(
     ]
     if not lock:
         return bool(requested or granted)
-    Recognition.objects.bulk_create(to_create)
+    new_ids = insert_rows(
+        Recognition,
+        ("company_id", "qualification_id", "status"),
+        [(r.company_id, r.qualification_id, r.status) for r in to_create],
+    )
+    for recognition, pk in zip(to_create, new_ids, strict=True):
+        recognition.pk = pk
+        recognition._state.adding = False
+        recognition._state.db = "default"
     if to_rerequest:
         Recognition.objects.filter(pk__in=[r.pk for r in to_rerequest]).update(
             status=RecognitionStatus.REQUESTED
         )
-    RecognitionStatusChange.objects.bulk_create(
-        RecognitionStatusChange(
-            recognition=r, status=RecognitionStatus.REQUESTED, reason=reason, actor=actor
-        )
-        for r, _row in requested
+    actor_id = actor.pk if actor is not None else None
+    insert_rows(
+        RecognitionStatusChange,
+        ("recognition_id", "status", "reason", "actor_id"),
+        [(r.pk, RecognitionStatus.REQUESTED.value, reason, actor_id) for r, _row in requested],
+        returning=False,
     )
-    record_many(
+    record_many_by_pk(
         actor=acting_user,
         event=AuditEvent.RECOGNITION_REQUESTED,
+        model=Recognition,
         items=(
-            (r, {"company": r.company_id, "crebo": row.crebo, "reason": reason})
+            (r.pk, {"company": r.company_id, "crebo": row.crebo, "reason": reason})
             for r, row in requested
         ),
     )
@@ -708,24 +747,28 @@ def _write_chunk(
             publication_consent=met["publication_consent"],
             status=RecognitionStatus.RECOGNISED,
         )
-    status_changes = RecognitionStatusChange.objects.bulk_create(
-        RecognitionStatusChange(
-            recognition=r, status=RecognitionStatus.RECOGNISED, reason=reason, actor=actor
-        )
-        for r, _row in granted
+    change_ids = insert_rows(
+        RecognitionStatusChange,
+        ("recognition_id", "status", "reason", "actor_id"),
+        [(r.pk, RecognitionStatus.RECOGNISED.value, reason, actor_id) for r, _row in granted],
     )
-    RecognitionConditions.objects.bulk_create(
-        RecognitionConditions(
-            recognition=r, status_change=change, assessed_by=actor, notes=notes.strip(), **met
-        )
-        for (r, _row), change in zip(granted, status_changes, strict=True)
+    condition_fields = tuple(CONDITION_FIELDS)
+    insert_rows(
+        RecognitionConditions,
+        ("recognition_id", "status_change_id", "assessed_by_id", "notes", *condition_fields),
+        [
+            (r.pk, change, actor_id, notes.strip(), *(met[name] for name in condition_fields))
+            for (r, _row), change in zip(granted, change_ids, strict=True)
+        ],
+        returning=False,
     )
-    record_many(
+    record_many_by_pk(
         actor=acting_user,
         event=AuditEvent.RECOGNITION_GRANTED,
+        model=Recognition,
         items=(
             (
-                r,
+                r.pk,
                 {
                     "valid_from": r.valid_from.isoformat() if r.valid_from else None,
                     "valid_until": r.valid_until.isoformat() if r.valid_until else None,
@@ -740,6 +783,15 @@ def _write_chunk(
     run_grant_handlers_in_bulk(recognitions=[r for r, _row in granted], acting_user=acting_user)
     report.recognitions_granted += len(granted)
     return True
+
+
+def _fingerprint(text: str) -> str:
+    """SHA-256 of the file's UTF-8 bytes, encoded a megabyte at a time (not a second copy of a
+    national file in memory). Cutting between code points gives the same bytes."""
+    digest = hashlib.sha256()
+    for start in range(0, len(text), 1 << 20):
+        digest.update(text[start : start + (1 << 20)].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def import_register(
@@ -766,7 +818,7 @@ def import_register(
     qualifications = {
         q.crebo: q for q in Qualification.objects.filter(crebo__in={r.crebo for r in rows})
     }
-    fingerprint = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    fingerprint = _fingerprint(text)
     skip = 0
     if (
         resume is not None

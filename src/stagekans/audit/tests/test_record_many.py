@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from stagekans.audit.models import AuditEvent, AuditLog
-from stagekans.audit.services import record, record_many, record_many_ids
+from stagekans.audit.services import record, record_many, record_many_by_pk
 from stagekans.companies.models import Company
 from stagekans.testing import factories as f
 
@@ -38,7 +38,7 @@ def test_bulk_rows_equal_one_by_one_rows(admin_user) -> None:
         many = list(AuditLog.objects.filter(pk__gt=mark).values_list("pk", flat=True))
         mark = AuditLog.objects.order_by("-pk").values_list("pk", flat=True).first()
         assert (
-            record_many_ids(
+            record_many_by_pk(
                 actor=admin_user,
                 event=AuditEvent.COMPANY_CREATED,
                 model=Company,
@@ -54,9 +54,9 @@ def test_bulk_rows_equal_one_by_one_rows(admin_user) -> None:
 
 def test_bulk_rows_need_an_event_member() -> None:
     with transaction.atomic(), pytest.raises(TypeError):
-        record_many_ids(actor=None, event="company_registered", model=Company, items=[])
+        record_many_by_pk(actor=None, event="company_registered", model=Company, items=[])
     with transaction.atomic():
         assert (
-            record_many_ids(actor=None, event=AuditEvent.COMPANY_CREATED, model=Company, items=[])
+            record_many_by_pk(actor=None, event=AuditEvent.COMPANY_CREATED, model=Company, items=[])
             == 0
         )

@@ -107,16 +107,16 @@ def test_bulk_issue_writes_what_one_by_one_wrote():
 def test_a_crash_keeps_whole_chunks_and_a_rerun_resumes(monkeypatch):
     ids = sorted(_companies(7))
     version = _version()
-    real = services.issue_to_companies
+    real = services._issue  # what each chunk of issue_version_in_batches calls
     doomed = ids[4]
 
-    def crash_in_third_chunk(**kwargs: Any) -> list[HandoutDelivery]:
+    def crash_in_third_chunk(**kwargs: Any) -> list[tuple[int, int]]:
         issued = real(**kwargs)  # the chunk's rows are written …
         if doomed in kwargs["company_ids"]:
             raise RuntimeError("worker died in chunk 3")  # … and rolled back with it
         return issued
 
-    monkeypatch.setattr(services, "issue_to_companies", crash_in_third_chunk)
+    monkeypatch.setattr(services, "_issue", crash_in_third_chunk)
     with pytest.raises(RuntimeError):
         services.issue_version_in_batches(version_id=version.pk, batch_size=2)
     issued = set(
@@ -133,7 +133,7 @@ def test_a_crash_keeps_whole_chunks_and_a_rerun_resumes(monkeypatch):
     assert job.state == JobState.FAILED and job.done == 4 and job.cursor == {"last_company": ids[3]}
     assert "chunk 3" in job.last_error
 
-    monkeypatch.setattr(services, "issue_to_companies", real)
+    monkeypatch.setattr(services, "_issue", real)
     assert services.issue_version_in_batches(version_id=version.pk, batch_size=2) == 3
     assert HandoutDelivery.objects.filter(version=version).count() == 7
     assert (

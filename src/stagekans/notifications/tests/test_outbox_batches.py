@@ -4,6 +4,7 @@ survive a crash (issue 10 finding 9), one drain at a time, constant queries per 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from celery.signals import before_task_publish
@@ -199,3 +200,27 @@ def test_a_second_drain_waits_for_the_first():
     thread.join()
     assert while_held == [False] and after == [True]
     assert services.drain() == 3
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Nieuw in uw informatiepakket: 'Veiligheid voor praktijkopleiders'",
+        "Herinnering: lees de hand-out 'Werving en selectie' — geüpload op één dag",
+        "Een heel lang onderwerp " * 8,
+        "kort",
+    ],
+)
+def test_cached_header_folding_gives_the_same_bytes(subject):
+    """The drain folds repeated headers once (services._OutboxEmail); the bytes sent must equal
+    those of a plain Django message."""
+    from django.core.mail import EmailMessage
+
+    fixed = {"Date": "Tue, 01 Dec 2026 23:00:00 -0000", "Message-ID": "<1@stagekans.test>"}
+    for to in ("a@example.nl", "Ëlla <ella@exämple.nl>"):
+        kwargs = {"subject": subject, "body": "Beste,\n\nTekst met é.\n", "to": [to]}
+        django_message: Any = EmailMessage(headers=fixed, **kwargs).message()
+        plain = django_message.as_bytes(linesep="\r\n")
+        for _ in range(2):  # the second time from the cache
+            cached: Any = services._OutboxEmail(headers=fixed, **kwargs).message()
+            assert cached.as_bytes(linesep="\r\n") == plain

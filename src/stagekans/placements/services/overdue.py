@@ -208,7 +208,7 @@ def _alert_chunk(today: dt.date, limit: int) -> tuple[int, int]:
                     )
                 )
         sent = enqueue_mails(mails)
-        audit.record_many_ids(
+        audit.record_many_by_pk(
             actor=None,
             model=Placement,
             event=AuditEvent.PLACEMENT_OVERDUE_ALERTED,
@@ -246,7 +246,7 @@ def _escalate_chunk(today: dt.date, limit: int) -> tuple[int, int]:
             for email in coordinators.get(school_id, [])
         ]
         sent = enqueue_mails(mails)
-        audit.record_many_ids(
+        audit.record_many_by_pk(
             actor=None,
             model=Placement,
             event=AuditEvent.PLACEMENT_OVERDUE_ESCALATED,
