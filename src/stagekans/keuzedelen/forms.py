@@ -146,12 +146,12 @@ SHARED_DAY_CHOICES = [(0, _("geen gezamenlijke lesdag")), *WEEKDAY_CHOICES]
 TEXTAREA = {"rows": 3}
 
 
-class _SchoolChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class _SchoolChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.place})"
 
 
-class _HostChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class _HostChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.place})"
 
