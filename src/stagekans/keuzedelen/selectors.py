@@ -111,8 +111,10 @@ def shared_day_warning(offering: Offering) -> str:
 
 
 def versions_of(agreement: CooperationAgreement) -> QuerySet[AgreementVersion]:
-    return agreement.versions.prefetch_related("partners__school", "partners__signed_by").order_by(
-        "-version"
+    return (
+        agreement.versions.select_related("created_by")
+        .prefetch_related("partners__school", "partners__signed_by")
+        .order_by("-version")
     )
 
 

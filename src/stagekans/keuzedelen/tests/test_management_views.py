@@ -12,9 +12,10 @@ from django.test import Client
 from stagekans.education.models import School
 from stagekans.keuzedelen.checks import TUESDAY, WEDNESDAY
 from stagekans.keuzedelen.models import AgreementVersion, CooperationAgreement, Offering
+from stagekans.keuzedelen.services import agreements
 from stagekans.keuzedelen.workflow import VersionStatus
 from stagekans.testing import factories as f
-from stagekans.testing.keuzedelen import keuzedeel, network
+from stagekans.testing.keuzedelen import keuzedeel, network, sign_by_all, terms
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,47 @@ def test_the_other_school_sees_a_new_offering_in_the_catalogue() -> None:
     )
     catalogue = _client(net.home_staff).get("/keuzedelen/").content.decode()
     assert "Duurzaamheid in het beroep" in catalogue
+
+
+def test_the_agreement_list_and_page_do_not_query_per_agreement_or_version(
+    django_assert_max_num_queries,
+) -> None:
+    net = network()
+    staff = {net.host.pk: net.host_staff, net.home.pk: net.home_staff}
+    client = _client(net.home_staff)
+    client.get("/keuzedelen/samenwerking/")  # warm the session and permission caches
+    with django_assert_max_num_queries(12) as one:
+        client.get("/keuzedelen/samenwerking/")
+    for n in range(4):
+        version = agreements.create_agreement(
+            acting_user=net.home_staff,
+            title=f"Extra {n}",
+            host=net.host,
+            partners=[net.host, net.home],
+            terms=terms(),
+        )
+        sign_by_all(version, staff)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert "Extra 3" in client.get("/keuzedelen/samenwerking/").content.decode()
+    agreement = net.version.agreement
+    for n in range(3):
+        v = agreements.propose_version(
+            acting_user=net.host_staff,
+            agreement=agreement,
+            partners=[net.host, net.home],
+            terms=terms(),
+            change_summary=f"Wijziging {n}.",
+        )
+        sign_by_all(v, staff)
+    with django_assert_max_num_queries(30) as detail:
+        client.get(f"/keuzedelen/samenwerking/{agreement.pk}/")
+    v = agreements.propose_version(
+        acting_user=net.host_staff,
+        agreement=agreement,
+        partners=[net.host, net.home],
+        terms=terms(),
+        change_summary="Nog een.",
+    )
+    sign_by_all(v, staff)
+    with django_assert_max_num_queries(len(detail.captured_queries)):
+        client.get(f"/keuzedelen/samenwerking/{agreement.pk}/")
