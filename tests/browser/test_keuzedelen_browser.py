@@ -172,6 +172,20 @@ def test_a_new_agreement_version_and_offering_reach_the_partner_school(page, axe
     axe.assert_no_violations(page)
     offering = Offering.objects.get(keuzedeel=entry)
     assert (offering.host_id, offering.places) == (net.host.pk, 15)
+    page.get_by_role("link", name="Aanbod wijzigen").click()
+    axe.assert_no_violations(page)
+    page.go_back()
+    page.get_by_role("link", name="Aanbod sluiten voor nieuwe aanvragen").click()
+    axe.assert_no_violations(page)
+    # The form for a new agreement, also on a 320 px phone without sideways scrolling.
+    page.goto("/keuzedelen/samenwerking/")
+    page.get_by_role("link", name="Nieuwe samenwerkingsovereenkomst vastleggen").click()
+    axe.assert_no_violations(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.goto(f"/keuzedelen/samenwerking/{agreement.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The partner's coordinator sees the offering and the new version, and signs it.
     login(page, net.home_staff.username)
