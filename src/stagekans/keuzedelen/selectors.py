@@ -275,6 +275,15 @@ def attendance_of(enrolment: EnrolmentRequest) -> QuerySet[AttendanceRecord]:
     return enrolment.attendance.order_by("lesson_date")
 
 
+def attendance_on(offering: Offering, lesson_date: dt.date) -> dict[int, str]:
+    """The status recorded per enrolment for one lesson of the offering."""
+    return dict(
+        AttendanceRecord.objects.filter(
+            enrolment__offering=offering, lesson_date=lesson_date
+        ).values_list("enrolment_id", "status")
+    )
+
+
 def placed_in(offering: Offering) -> QuerySet[EnrolmentRequest]:
     return (
         offering.requests.filter(status__in=list(HOLDS_PLACE))

@@ -249,15 +249,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"date": lesson_date.strftime("%d-%m-%Y")},
                 )
                 return redirect(f"{request.path}?lesson_date={lesson_date.isoformat()}")
-    current: dict[int, str] = {}
-    if lesson_date is not None:
-        from stagekans.keuzedelen.models import AttendanceRecord
-
-        current = dict(
-            AttendanceRecord.objects.filter(
-                enrolment__offering=offering, lesson_date=lesson_date
-            ).values_list("enrolment_id", "status")
-        )
+    current = selectors.attendance_on(offering, lesson_date) if lesson_date else {}
     rows = [
         {"enrolment": e, "current": current.get(e.pk, ""), "name": f"status_{e.pk}"} for e in placed
     ]
