@@ -100,6 +100,8 @@ ROLES: dict[Role, RoleDefinition] = {
             "keuzedelen.decide_keuzedeel_request",
             "keuzedelen.record_keuzedeel_attendance",
             "keuzedelen.sign_cooperation_agreement",
+            # Create agreements and new versions for the own school, offer keuzedelen as host.
+            "keuzedelen.manage_cooperation_agreement",
             "keuzedelen.manage_timetable",
             "studyadvice.give_study_advice",
             "studyadvice.mark_school_year",

@@ -238,6 +238,8 @@ class AuditEvent(models.TextChoices):
     # keuzedelen and study advice (issue 14)
     KEUZEDEEL_CREATED = "keuzedeel.created", _("Keuzedeel in catalogus opgenomen")
     KEUZEDEEL_OFFERING_CREATED = "keuzedeel.offering_created", _("Keuzedeelaanbod vastgelegd")
+    KEUZEDEEL_OFFERING_CHANGED = "keuzedeel.offering_changed", _("Keuzedeelaanbod gewijzigd")
+    KEUZEDEEL_OFFERING_CLOSED = "keuzedeel.offering_closed", _("Keuzedeelaanbod gesloten")
     COOPERATION_VERSION_PROPOSED = (
         "cooperation.version_proposed",
         _("Versie van samenwerkingsovereenkomst ter ondertekening"),

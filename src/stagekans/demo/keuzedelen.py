@@ -7,7 +7,8 @@
 * A second agreement between the demo school (where the demo student and stagecoördinator
   are) and a host school nearby, where the demo login `gastcoordinator` works. Version 1 was
   superseded by version 2 (the absence threshold changed); version 3 waits for the demo
-  school's signature. Requests in every state, attendance, one absence alert, one result.
+  school's signature. Requests in every state, attendance, one absence alert, one result; one
+  offering off the shared day (Tuesday) and one the host closed again.
 * Home timetables for the programmes involved, a planned activity on the shared day (with
   its warning), and the current school year marked niet-bindend for the demo school, with
   advice given in it.
@@ -373,6 +374,26 @@ class KeuzedelenDemo:
                 ("K0211", THURSDAY, 1, 2),
             )
         ]
+        # An offering the host closed again (the host sees why; it left the catalogue).
+        later = self.today + dt.timedelta(days=70)
+        closed = catalogue.create_offering(
+            acting_user=host_staff,
+            keuzedeel=keuzedelen["K1004"],
+            agreement=v1.agreement,
+            location_name=f"Techniek College {host.place}, dependance",
+            place=host.place,
+            weekdays=THURSDAY,
+            start_date=later,
+            end_date=later + dt.timedelta(days=120),
+            places=10,
+            min_niveau=2,
+            entry_conditions="Alleen met een eigen ondernemingsplan.",
+        )
+        catalogue.close_offering(
+            acting_user=host_staff,
+            offering=closed,
+            reason="Te weinig belangstelling; volgend schooljaar bieden we het opnieuw aan.",
+        )
         for programme in Programme.objects.filter(school=home):
             for cohort in {s.cohort for s in self.students if s.school_id == home.pk}:
                 timetable.set_timetable(

@@ -225,6 +225,8 @@ class Offering(models.Model):
     )
     entry_conditions = models.TextField(_("toelatingseisen"), blank=True, max_length=2000)
     published = models.BooleanField(_("gepubliceerd"), default=True)
+    closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
+    closed_reason = models.TextField(_("reden van sluiten"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("keuzedeelaanbod")

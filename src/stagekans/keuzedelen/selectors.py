@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from stagekans.education.models import School, Student
 from stagekans.keuzedelen.models import (
@@ -19,11 +20,13 @@ from stagekans.keuzedelen.models import (
     CooperationAgreement,
     EnrolmentRequest,
     HomeTimetable,
+    Keuzedeel,
     Offering,
     PlannedActivity,
 )
 from stagekans.keuzedelen.workflow import (
     HOLDS_PLACE,
+    OPEN_ENROLMENT,
     AttendanceStatus,
     EnrolmentStatus,
     RefusalReason,
@@ -49,6 +52,25 @@ def active_version(agreement: CooperationAgreement) -> AgreementVersion | None:
     return agreement.versions.filter(status=VersionStatus.ACTIVE).first()
 
 
+def current_version(agreement: CooperationAgreement) -> AgreementVersion | None:
+    """The version that speaks for the agreement now: the one being signed, else the one in
+    force, else the newest (all withdrawn)."""
+    versions = list(agreement.versions.order_by("-version"))
+    for status in (VersionStatus.SIGNING, VersionStatus.ACTIVE):
+        found = next((v for v in versions if v.status == status), None)
+        if found is not None:
+            return found
+    return versions[0] if versions else None
+
+
+def current_partner_ids(agreement: CooperationAgreement) -> set[int]:
+    """The partner schools of the current version: who may propose the next one."""
+    version = current_version(agreement)
+    if version is None:
+        return set()
+    return set(version.partners.values_list("school_id", flat=True))
+
+
 def agreements_visible_to(user: Any) -> QuerySet[CooperationAgreement]:
     """Staff: the agreements their school is (or was) a partner in; analysts and admins: all."""
     qs = CooperationAgreement.objects.select_related("host")
@@ -62,9 +84,37 @@ def agreements_visible_to(user: Any) -> QuerySet[CooperationAgreement]:
     return qs.filter(versions__partners__school=school).distinct()
 
 
+def schools_for_partnership() -> QuerySet[School]:
+    return School.objects.order_by("name")
+
+
+def shared_day_of(agreement: CooperationAgreement) -> int:
+    """The shared lesson day of the version in force, else of the one being signed (0: none)."""
+    days = dict(
+        agreement.versions.filter(
+            status__in=[VersionStatus.ACTIVE, VersionStatus.SIGNING]
+        ).values_list("status", "shared_day")
+    )
+    return int(days.get(VersionStatus.ACTIVE, days.get(VersionStatus.SIGNING, 0)) or 0)
+
+
+def shared_day_warning(offering: Offering) -> str:
+    """Why an offering off the agreement's shared lesson day needs care ("" when on it)."""
+    shared = shared_day_of(offering.agreement)
+    if not shared or offering.weekdays == shared:
+        return ""
+    return _(
+        "De lesdag (%(days)s) is niet de gezamenlijke lesdag van de overeenkomst (%(shared)s). "
+        "De eigen opleidingen houden die andere dag niet vrij: studenten jonger dan 18 worden "
+        "geweigerd als ze dan les hebben, en roosterbotsingen zijn waarschijnlijker."
+    ) % {"days": day_names(offering.weekdays), "shared": day_names(shared)}
+
+
 def versions_of(agreement: CooperationAgreement) -> QuerySet[AgreementVersion]:
-    return agreement.versions.prefetch_related("partners__school", "partners__signed_by").order_by(
-        "-version"
+    return (
+        agreement.versions.select_related("created_by")
+        .prefetch_related("partners__school", "partners__signed_by")
+        .order_by("-version")
     )
 
 
@@ -89,8 +139,31 @@ def offerings(*, place_query: str = "", today: dt.date | None = None) -> QuerySe
     return qs
 
 
+def catalogue_entries() -> QuerySet[Keuzedeel]:
+    return Keuzedeel.objects.order_by("title", "code")
+
+
+def running_requests(offering: Offering) -> int:
+    """Requests still open or holding a place: they fix the offering's day(s) and period."""
+    return offering.requests.filter(status__in=list(OPEN_ENROLMENT | HOLDS_PLACE)).count()
+
+
 def places_taken(offering: Offering) -> int:
     return offering.requests.filter(status__in=list(HOLDS_PLACE)).count()
+
+
+def offering_visible_to(user: Any, pk: int) -> Offering | None:
+    """A published offering for everyone who may see the catalogue; a closed one only for the
+    host's own staff."""
+    school = _school_of(user)
+    visible = Q(published=True)
+    if school is not None:
+        visible |= Q(host=school)
+    return (
+        Offering.objects.filter(visible, pk=pk)
+        .select_related("keuzedeel", "host", "agreement")
+        .first()
+    )
 
 
 def offerings_hosted_by(school: School) -> QuerySet[Offering]:
@@ -200,6 +273,15 @@ def attendance_summary(enrolment: EnrolmentRequest) -> AttendanceSummary:
 
 def attendance_of(enrolment: EnrolmentRequest) -> QuerySet[AttendanceRecord]:
     return enrolment.attendance.order_by("lesson_date")
+
+
+def attendance_on(offering: Offering, lesson_date: dt.date) -> dict[int, str]:
+    """The status recorded per enrolment for one lesson of the offering."""
+    return dict(
+        AttendanceRecord.objects.filter(
+            enrolment__offering=offering, lesson_date=lesson_date
+        ).values_list("enrolment_id", "status")
+    )
 
 
 def placed_in(offering: Offering) -> QuerySet[EnrolmentRequest]:

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from stagekans.keuzedelen.models import CooperationAgreement, EnrolmentRequest
+from stagekans.keuzedelen.models import CooperationAgreement, EnrolmentRequest, Offering
 from stagekans.keuzedelen.workflow import EnrolmentStatus, Side, VersionStatus
 from stagekans.studyadvice.models import NonBindingYear, StudyAdvice
 
@@ -39,6 +39,8 @@ def test_demo_keuzedelen_in_every_state() -> None:
         VersionStatus.SIGNING,
     }
     assert regional.host.staff.filter(user__username="gastcoordinator").exists()
+    closed = Offering.objects.get(published=False)
+    assert closed.agreement == regional and closed.closed_reason
     statuses = set(EnrolmentRequest.objects.values_list("status", flat=True))
     assert statuses == set(EnrolmentStatus.values)
     refused_by = set(

@@ -21,6 +21,7 @@ from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 from stagekans.education.models import School
 from stagekans.keuzedelen.models import AgreementPartner, AgreementVersion, CooperationAgreement
+from stagekans.keuzedelen.selectors import current_partner_ids
 from stagekans.keuzedelen.workflow import Examiner, VersionStatus, check_version
 
 
@@ -42,6 +43,14 @@ def staff_school(user: Any) -> School | None:
         getattr(user, "school_staff", None) if getattr(user, "is_authenticated", False) else None
     )
     return staff.school if staff is not None else None
+
+
+def _require_manager(acting_user: Any) -> School:
+    """The acting user is a coordinator allowed to manage agreements for their own school."""
+    school = staff_school(acting_user)
+    if school is None or not acting_user.has_perm("keuzedelen.manage_cooperation_agreement"):
+        raise PermissionDenied
+    return school
 
 
 def _validate(host: School, partners: list[School], terms: AgreementTerms) -> None:
@@ -107,6 +116,10 @@ def _new_version(
 def create_agreement(
     *, acting_user: Any, title: str, host: School, partners: list[School], terms: AgreementTerms
 ) -> AgreementVersion:
+    """A coordinator of one of the partners proposes version 1; every partner then signs it."""
+    school = _require_manager(acting_user)
+    if school.pk not in {p.pk for p in partners}:
+        raise PermissionDenied
     if not title.strip():
         raise ValidationError({"title": [_("Geef de overeenkomst een naam.")]})
     _validate(host, partners, terms)
@@ -130,7 +143,12 @@ def propose_version(
     terms: AgreementTerms,
     change_summary: str,
 ) -> AgreementVersion:
-    """A change after signing: a new version for everyone to sign; the old one stays readable."""
+    """A change: a new version for every partner to sign again (no signature carries over);
+    the version in force stays in force and readable until the new one is signed by all.
+    Only a coordinator of a current partner may propose it."""
+    school = _require_manager(acting_user)
+    if school.pk not in current_partner_ids(agreement):
+        raise PermissionDenied
     _validate(agreement.host, partners, terms)
     if not change_summary.strip():
         raise ValidationError({"change_summary": [_("Beschrijf wat er verandert.")]})
@@ -196,7 +214,7 @@ def withdraw_version(
     *, acting_user: Any, version: AgreementVersion, reason: str
 ) -> AgreementVersion:
     """The host withdraws a version that is not yet signed by everyone."""
-    if staff_school(acting_user) != version.agreement.host:
+    if _require_manager(acting_user) != version.agreement.host:
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": [_("Geef een reden.")]})

@@ -230,7 +230,7 @@ def test_an_agreement_needs_the_host_as_partner_and_complete_terms() -> None:
     host, home = _school(), _school()
     with pytest.raises(ValidationError) as error:
         agreements.create_agreement(
-            acting_user=None,
+            acting_user=f.school_staff_user(home),
             title="X",
             host=host,
             partners=[home],
