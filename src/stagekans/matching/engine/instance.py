@@ -393,9 +393,16 @@ class Instance:
                     f"preference row {row + 1} names unknown student {label!r}", student=label
                 )
 
-        rows = np.flatnonzero(long_format.present(placement_array))
-        s_idx = s_all[rows]
-        p_idx = long_format.lookup(placement_array.take(pa.array(rows)), placement_ids)
+        ranked = long_format.present(placement_array)
+        if bool(ranked.all()):  # every row names a placement: no copies needed
+            rows = np.arange(n_rows, dtype=np.int64)
+            s_idx, rank_rows, ranked_array = s_all, ranks, placement_array
+        else:
+            rows = np.flatnonzero(ranked)
+            s_idx, rank_rows = s_all[rows], ranks[rows]
+            ranked_array = placement_array.take(pa.array(rows))
+        del ranked
+        p_idx = long_format.lookup(ranked_array, placement_ids)
         unknown_placement = p_idx < 0
         if unknown_placement.any():
             row = int(rows[np.flatnonzero(unknown_placement)[0]])
@@ -408,7 +415,7 @@ class Instance:
                 occurrences=int(unknown_placement.sum()),
             )
 
-        order, ptr_or_duplicate = long_format.csr_order(s_idx, ranks[rows], len(student_ids))
+        order, ptr_or_duplicate = long_format.csr_order(s_idx, rank_rows, len(student_ids))
         if order is None:
             s_dup, r_dup, count = ptr_or_duplicate
             label = student_ids[s_dup]

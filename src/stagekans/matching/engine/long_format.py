@@ -71,8 +71,62 @@ def _dictionary(array: pa.Array) -> tuple[pa.Array, IntArray]:
     return encoded.dictionary, np.asarray(indices).astype(np.int64)
 
 
+#: Labels of at most this many UTF-8 bytes are packed into one 64-bit integer each.
+_PACKED_BYTES = 8
+
+
+def packed_keys(array: pa.Array) -> npt.NDArray[np.uint64] | None:
+    """Each label as an order-preserving 64-bit integer, or None if some label does not fit.
+
+    A label of up to eight bytes, zero-padded on the right and read big-endian, compares as an
+    integer exactly as its bytes compare (a shorter prefix first), provided no label contains a
+    NUL byte. Hashing and sorting integers is several times cheaper than hashing strings, and
+    the ids of a database export (``S0000001``, ``P000001``, crebo codes) are that short. Null
+    rows get whatever their (usually empty) slot holds; callers mask them out.
+    """
+    if not isinstance(array, pa.Array) or not pa.types.is_string(array.type):
+        return None  # chunked or large_string (64-bit offsets): left to the hash path
+    n = len(array)
+    buffers = array.buffers()
+    if n == 0 or buffers[2] is None:
+        return None
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=4 * array.offset)
+    first, last = int(offsets[0]), int(offsets[-1])
+    data = np.frombuffer(buffers[2], dtype=np.uint8, count=last - first, offset=first)
+    lengths = np.diff(offsets)
+    width = int(lengths.max())
+    if width > _PACKED_BYTES or (data.size and not data.all()):
+        return None
+    padded = np.zeros((n, _PACKED_BYTES), dtype=np.uint8)
+    if int(lengths.min()) == width:  # fixed width, the usual case: one strided copy
+        padded[:, :width] = data.reshape(n, width)
+    else:  # row-major boolean assignment fills each row's leading bytes in order
+        padded[np.arange(_PACKED_BYTES) < lengths[:, None]] = data
+    return padded.view(">u8").ravel().astype(np.uint64)
+
+
+def _unpack(keys: npt.NDArray[np.uint64]) -> list[str]:
+    """The labels of packed keys (trailing zero bytes are the padding)."""
+    raw = keys.astype(">u8").view(f"S{_PACKED_BYTES}")
+    return list(pa.array(raw, type=pa.binary()).cast(pa.string()).to_pylist())
+
+
+def _hash_codes(keys: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint64], IntArray]:
+    """Distinct keys (first-seen order) and each row's index among them: one integer hash pass."""
+    encoded = pc.dictionary_encode(pa.array(keys.view(np.int64)))
+    distinct = np.asarray(encoded.dictionary).view(np.uint64)
+    return distinct, np.asarray(encoded.indices).astype(np.int64)
+
+
 def factorise(array: pa.Array) -> Factorised:
     """Distinct labels in sorted order and each row's index among them (-1 for null)."""
+    keys = packed_keys(array) if array.null_count == 0 else None
+    if keys is not None:
+        distinct, codes = _hash_codes(keys)
+        order = np.argsort(distinct)
+        rank = np.empty(order.size, dtype=np.int64)
+        rank[order] = np.arange(order.size, dtype=np.int64)
+        return Factorised(rank[codes], _unpack(distinct[order]))
     dictionary, codes = _dictionary(array)
     order = np.asarray(pc.sort_indices(dictionary), dtype=np.int64)
     rank = np.empty(order.size + 1, dtype=np.int64)
@@ -87,6 +141,14 @@ def lookup(array: pa.Array, labels: list[str]) -> IntArray:
     Only the distinct values are looked up, so a column with a few thousand placements repeated
     over millions of rows costs one hash pass over the rows.
     """
+    keys = packed_keys(array) if array.null_count == 0 else None
+    known = packed_keys(pa.array(labels, type=pa.string())) if keys is not None else None
+    if keys is not None and known is not None:
+        by_key = np.argsort(known)
+        distinct, codes = _hash_codes(keys)
+        at = np.minimum(np.searchsorted(known[by_key], distinct), known.size - 1)
+        position = np.where(known[by_key[at]] == distinct, by_key[at], -1)
+        return position[codes]
     dictionary, codes = _dictionary(array)
     found = pc.index_in(dictionary, value_set=pa.array(labels, type=array.type))
     position = np.append(np.asarray(found.fill_null(-1), dtype=np.int64), -1)
@@ -127,16 +189,23 @@ def csr_order(
     ):
         return np.arange(student.size, dtype=np.int64), ptr
     del same_student
-    lowest = np.full(n_students, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(lowest, student, rank)
-    offset = rank - lowest[student]
-    if bool((offset < counts[student]).all()):
-        slot = ptr[student] + offset
-        occupancy = np.bincount(slot, minlength=student.size)
-        if int(occupancy.max()) <= 1:
-            order = np.empty(student.size, dtype=np.int64)
-            order[slot] = np.arange(student.size, dtype=np.int64)
+    # Ranks 1..k per student (or any consecutive run): each row's slot is known directly. With n
+    # rows scattered into n slots, every slot filled means no two rows share one.
+    per_row = counts[student]
+    offset = rank - 1
+    fits = bool(((offset >= 0) & (offset < per_row)).all())
+    if not fits:
+        lowest = np.full(n_students, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(lowest, student, rank)
+        offset = rank - lowest[student]
+        fits = bool((offset < per_row).all())
+    del per_row
+    if fits:
+        order = np.full(student.size, -1, dtype=np.int64)
+        order[ptr[student] + offset] = np.arange(student.size, dtype=np.int64)
+        if bool((order >= 0).all()):
             return order, ptr
+    del offset
     order = np.lexsort((rank, student))
     s_sorted, r_sorted = student[order], rank[order]
     same = (s_sorted[1:] == s_sorted[:-1]) & (r_sorted[1:] == r_sorted[:-1])
