@@ -101,6 +101,57 @@ class OutcomeTable(models.Model):
         return f"{self.measure} {self.school_year} {self.breakdown}"
 
 
+class StudentYear(models.Model):
+    """The outcome facts of one student in one school year (insight.facts keeps them: written
+    only by facts.refresh / facts.rebuild from the student's applications and placements)."""
+
+    student = models.ForeignKey(
+        "education.Student", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    school_year = models.SmallIntegerField()  # 2025 = school year 2025/2026
+    strategy = models.CharField(max_length=12)  # of the first attempt (PlacementSource)
+    placed_first = models.PositiveSmallIntegerField()  # 1 = the first attempt succeeded
+    applications = models.PositiveIntegerField()
+    placed = models.PositiveSmallIntegerField()  # 1 = placed in this school year
+    first_at = models.DateTimeField()
+    placed_at = models.DateTimeField(null=True)
+    period_start = models.DateField(null=True)  # earliest start of a period tried for
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school_year"], name="insight_one_fact_per_student_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.school_year}"
+
+
+class StudentYearRefusal(models.Model):
+    """Refused applications of one student in one school year, per reason (insight.facts)."""
+
+    student = models.ForeignKey(
+        "education.Student", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    school_year = models.SmallIntegerField()
+    reason = models.CharField(max_length=20)
+    refusals = models.PositiveIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school_year", "reason"],
+                name="insight_one_refusal_row",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.school_year} {self.reason}"
+
+
 class SignalMeasure(models.TextChoices):
     INVITATION = "invitation", _("Uitnodiging voor gesprek")
     OFFER = "offer", _("Aanbod")
