@@ -37,75 +37,32 @@ ATTRIBUTES: list[str] = [str(Attribute.HERKOMST), str(Attribute.DISABILITY), str
 SUMS = ["n", "placed_first", "applications", "placed", "days", "days_sq", "unplaced_start"]
 
 
-_DIMENSION_JOINS = """
-          JOIN education_student s ON s.id = f.student_id
-          JOIN education_school sc ON sc.id = s.school_id
-          JOIN education_programme pr ON pr.id = s.programme_id
-          JOIN education_qualification q ON q.id = pr.qualification_id
-"""
-
-
-def _facts_source(from_rows: bool) -> tuple[str, str]:
-    """(WITH clause, relation) of the student-year facts: the kept table (insight.facts), or
-    computed from every application and placement (`from_rows`: the check the kept facts must
-    pass, see tests/test_facts.py)."""
-    if from_rows:
-        return f"WITH facts AS ({facts.facts_sql()})", "facts"
-    return "", facts.FACTS_TABLE
-
-
-def _refusals_source(from_rows: bool) -> str:
-    if from_rows:
-        return f"({facts.refusals_sql()})"
-    return facts.REFUSALS_TABLE
-
-
-def student_years_sql(groups_table: str, *, from_rows: bool = False) -> str:
-    """The finest cube: the sums of every measure per school year × strategy × sector × region
-    × level × herkomst × disability × gender, aggregated from the student-year facts."""
-    days = facts.days_between("f.placed_at", "f.first_at")
-    placed_date = facts.date_of("f.placed_at")
-    with_clause, relation = _facts_source(from_rows)
-    return f"""{with_clause}
-        SELECT f.school_year, f.strategy, q.sector, sc.province, q.niveau,
+def student_years_sql(groups_table: str) -> str:
+    """The finest cube: the sums of every measure and the refusals per reason, per school year ×
+    strategy × sector × region × level × herkomst × disability × gender; one GROUP BY over the
+    student-year facts."""
+    refused = "".join(f", SUM(f.{column})" for column in facts.REFUSAL_COLUMNS.values())
+    return f"""
+        SELECT f.school_year, f.strategy, f.sector, f.region, f.level,
                COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0),
                COUNT(*), SUM(f.placed_first), SUM(f.applications), SUM(f.placed),
-               SUM(CASE WHEN f.placed = 1 THEN {days} ELSE 0 END),
-               SUM(CASE WHEN f.placed = 1 THEN {days} * {days} ELSE 0 END),
-               SUM(CASE WHEN f.placed_at IS NULL OR {placed_date} > f.period_start
-                        THEN 1 ELSE 0 END)
-          FROM {relation} f {_DIMENSION_JOINS}
+               SUM(f.days), SUM(f.days_sq), SUM(f.unplaced_start){refused}
+          FROM {facts.FACTS_TABLE} f
           LEFT JOIN {groups_table} g ON g.student_id = f.student_id
-         GROUP BY f.school_year, f.strategy, q.sector, sc.province, q.niveau,
+         GROUP BY f.school_year, f.strategy, f.sector, f.region, f.level,
                   COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0)
     """  # noqa: S608 - only module constants are interpolated
 
 
 def student_year_rows_sql(groups_table: str) -> str:
     """One row per student-year (for the pseudonymised research extract only)."""
-    days = facts.days_between("f.placed_at", "f.first_at")
-    placed_date = facts.date_of("f.placed_at")
     return f"""
-        SELECT f.student_id, f.school_year, f.strategy, q.sector, sc.province, q.niveau,
+        SELECT f.student_id, f.school_year, f.strategy, f.sector, f.region, f.level,
                COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0),
-               f.placed_first, f.applications, f.placed,
-               CASE WHEN f.placed = 1 THEN {days} END,
-               CASE WHEN f.placed_at IS NULL OR {placed_date} > f.period_start THEN 1 ELSE 0 END
-          FROM {facts.FACTS_TABLE} f {_DIMENSION_JOINS}
+               f.placed_first, f.applications, f.placed, f.days, f.unplaced_start
+          FROM {facts.FACTS_TABLE} f
           LEFT JOIN {groups_table} g ON g.student_id = f.student_id
          ORDER BY f.school_year, f.student_id
-    """  # noqa: S608 - only module constants are interpolated
-
-
-def refusals_sql(groups_table: str, *, from_rows: bool = False) -> str:
-    """Refused applications per school year × sector × region × reason × background groups."""
-    return f"""
-        SELECT f.school_year, q.sector, sc.province, f.reason,
-               COALESCE(g.herkomst, 0), COALESCE(g.disability, 0), COALESCE(g.gender, 0),
-               SUM(f.refusals)
-          FROM {_refusals_source(from_rows)} f {_DIMENSION_JOINS}
-          LEFT JOIN {groups_table} g ON g.student_id = f.student_id
-         GROUP BY 1, 2, 3, 4, 5, 6, 7
     """  # noqa: S608 - only module constants are interpolated
 
 
@@ -121,16 +78,13 @@ class Cubes:
     student_years: int
 
 
-def load_cubes(groups_table: str, *, from_rows: bool = False) -> Cubes:
+def load_cubes(groups_table: str) -> Cubes:
     with connection.cursor() as cursor:
-        cursor.execute(student_years_sql(groups_table, from_rows=from_rows))
-        outcome_rows = cursor.fetchall()
-        cursor.execute(refusals_sql(groups_table, from_rows=from_rows))
-        refusal_rows = cursor.fetchall()
-    years = sorted({int(r[0]) for r in outcome_rows} | {int(r[0]) for r in refusal_rows})
+        cursor.execute(student_years_sql(groups_table))
+        rows = cursor.fetchall()
+    years = sorted({int(r[0]) for r in rows})
     yi = {y: i for i, y in enumerate(years)}
     si, seci, ri, li = _index(STRATEGIES), _index(SECTORS), _index(REGIONS), _index(LEVELS)
-    reason_i = _index(REASONS)
     hn, dn, gn = (len(GROUP_CODES[a]) for a in ATTRIBUTES)
     outcome = np.zeros(
         (
@@ -145,22 +99,23 @@ def load_cubes(groups_table: str, *, from_rows: bool = False) -> Cubes:
             len(SUMS),
         )
     )
-    for row in outcome_rows:
-        strategy = si.get(row[1])
-        sector, region, level = seci.get(row[2]), ri.get(row[3]), li.get(str(row[4]))
-        if None in (strategy, sector, region, level):
-            continue
-        outcome[yi[int(row[0])], strategy, sector, region, level, row[5], row[6], row[7]] = [
-            float(v or 0) for v in row[8:15]
-        ]
     refusals = np.zeros(
         (len(years), len(SECTORS), len(REGIONS), len(REASONS), hn, dn, gn), dtype=np.int64
     )
-    for row in refusal_rows:
-        sector, region, reason = seci.get(row[1]), ri.get(row[2]), reason_i.get(row[3])
-        if None in (sector, region, reason):
+    first_refusal = 8 + len(SUMS)
+    for row in rows:
+        sector, region = seci.get(row[2]), ri.get(row[3])
+        if None in (sector, region):
             continue
-        refusals[yi[int(row[0])], sector, region, reason, row[4], row[5], row[6]] += int(row[7])
+        y, h, d, g = yi[int(row[0])], row[5], row[6], row[7]
+        # Refusals by school year, sector, region and group: summed over strategy and level.
+        refusals[y, sector, region, :, h, d, g] += [int(v or 0) for v in row[first_refusal:]]
+        strategy, level = si.get(row[1]), li.get(str(row[4]))
+        if strategy is None or level is None:
+            continue
+        outcome[y, strategy, sector, region, level, h, d, g] = [
+            float(v or 0) for v in row[8:first_refusal]
+        ]
     return Cubes(years, outcome, refusals, int(outcome[..., 0].sum()))
 
 

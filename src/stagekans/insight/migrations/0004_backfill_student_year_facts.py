@@ -12,6 +12,7 @@ def forwards(apps, schema_editor):
         last = cursor.fetchone()[0]
     if last:
         facts.rebuild(0, last)
+        facts.rebuild_volumes()
         facts.analyze()
 
 

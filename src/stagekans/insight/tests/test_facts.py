@@ -1,6 +1,6 @@
 """Student-year facts (insight.facts): the services keep them right in the transaction of every
-change, and the recompute from the facts publishes exactly what a computation from every
-application and placement publishes."""
+change, and the recompute from the facts publishes exactly what the computation from every
+application and placement (as before the facts, reference_outcomes.py) publishes."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from stagekans.applications.workflow import RejectionReason
 from stagekans.background.selectors import group_codes_table
 from stagekans.education.models import Sector
 from stagekans.insight import facts, outcomes
-from stagekans.insight.models import OutcomeTable, StudentYear, StudentYearRefusal
+from stagekans.insight.models import OutcomeTable, StudentYear
 from stagekans.insight.services.recompute import recompute
+from stagekans.insight.tests.reference_outcomes import reference_cubes
 from stagekans.placements.services import agreements
 from stagekans.stagemarkt import services as stagemarkt
 from stagekans.testing import applications as ta
@@ -48,8 +49,8 @@ def test_applying_refusing_and_accepting_keep_the_facts_right() -> None:
     applications.reject(
         acting_user=w.trainer, application=first, reason=RejectionReason.LANGUAGE, text=""
     )
-    refusal = StudentYearRefusal.objects.get(student=w.student)
-    assert (refusal.reason, refusal.refusals) == ("language", 1)
+    assert _fact(w.student).refused_language == 1
+    assert _fact(w.student).refused_competences == 0
     assert facts.mismatches() == 0
 
     later = w.vacancy_for(start_in_days=60)
@@ -116,7 +117,6 @@ def test_a_fact_changed_behind_the_services_back_is_found_and_rebuilt() -> None:
     with pytest.raises(CommandError):
         call_command("rebuild_insight_facts", "--check")
     StudentYear.objects.all().delete()
-    StudentYearRefusal.objects.all().delete()
     call_command("rebuild_insight_facts", "--chunk", "1")
     assert facts.mismatches() == 0 and _fact(w.student).applications == 1
 
@@ -197,8 +197,9 @@ def _rounded(value: Any) -> Any:
 
 
 def _published(from_rows: bool) -> list[tuple[Any, ...]]:
+    """Every published table, from the facts or (`from_rows`) as computed before the facts."""
     with transaction.atomic(), group_codes_table() as groups:
-        cubes = outcomes.load_cubes(groups, from_rows=from_rows)
+        cubes = reference_cubes(groups) if from_rows else outcomes.load_cubes(groups)
     return [
         (
             p.measure,
@@ -229,7 +230,7 @@ def test_recompute_from_facts_publishes_what_the_rows_give(seed: int) -> None:
         for o in OutcomeTable.objects.filter(run=run)
     }
     with transaction.atomic(), group_codes_table() as groups:
-        cubes = outcomes.load_cubes(groups, from_rows=True)
+        cubes = reference_cubes(groups)
     expected = {
         (p.measure, p.attribute, p.school_year, p.sector, p.region, p.breakdown): _rounded(
             p.payload
@@ -237,3 +238,8 @@ def test_recompute_from_facts_publishes_what_the_rows_give(seed: int) -> None:
         for p in outcomes.publish_all(cubes, run.threshold, with_combinations=False)
     }
     assert stored == expected
+
+
+def test_every_refusal_reason_has_its_column() -> None:
+    columns = {f.name for f in StudentYear._meta.get_fields()}
+    assert {f"refused_{r}" for r in RejectionReason.values} <= columns

@@ -36,4 +36,6 @@ class Command(BaseCommand):
                 facts.rebuild(done, up_to)
             done = up_to
             self.stdout.write(f"student-id {done} van {last} klaar")
+        with transaction.atomic():
+            facts.rebuild_volumes()
         facts.analyze()
