@@ -218,9 +218,12 @@ def rebuild_volumes() -> None:
     """Recount the applications of every company (set-based; after a back-fill)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {VOLUME_TABLE}")  # noqa: S608
+        # Upsert: a service may count a company in the meantime (the WHERE lets SQLite parse it).
         cursor.execute(
             f"INSERT INTO {VOLUME_TABLE} (company_id, applications) "  # noqa: S608
-            "SELECT company_id, COUNT(*) FROM applications_application GROUP BY company_id"
+            "SELECT company_id, COUNT(*) FROM applications_application WHERE 1 = 1 "
+            "GROUP BY company_id "
+            "ON CONFLICT (company_id) DO UPDATE SET applications = EXCLUDED.applications"
         )
 
 

@@ -18,7 +18,7 @@ from stagekans.applications.workflow import RejectionReason
 from stagekans.background.selectors import group_codes_table
 from stagekans.education.models import Sector
 from stagekans.insight import facts, outcomes
-from stagekans.insight.models import OutcomeTable, StudentYear
+from stagekans.insight.models import CompanyVolume, OutcomeTable, StudentYear
 from stagekans.insight.services.recompute import recompute
 from stagekans.insight.tests.reference_outcomes import reference_cubes
 from stagekans.placements.services import agreements
@@ -65,6 +65,7 @@ def test_applying_refusing_and_accepting_keep_the_facts_right() -> None:
     sent = ta.send(w, student=other, login=login)
     applications.withdraw(acting_user=login, application=sent)
     assert _fact(other).applications == 1 and _fact(other).placed == 0
+    assert CompanyVolume.objects.get(pk=w.company.pk).applications == 3
     assert facts.mismatches() == 0
 
 
