@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -43,22 +44,7 @@ def recompute(*, acting_user: Any, with_combinations: bool = False) -> Recompute
             signals=len(signal_result.signals),
             is_current=True,
         )
-        OutcomeTable.objects.bulk_create(
-            [
-                OutcomeTable(
-                    run=run,
-                    measure=p.measure,
-                    attribute=p.attribute,
-                    school_year=p.school_year,
-                    sector=p.sector,
-                    region=p.region,
-                    breakdown=p.breakdown,
-                    payload=p.payload,
-                )
-                for p in published
-            ],
-            batch_size=2000,
-        )
+        _store_tables(run, published)
         CompanySignal.objects.bulk_create(
             [
                 CompanySignal(
@@ -89,3 +75,42 @@ def recompute(*, acting_user: Any, with_combinations: bool = False) -> Recompute
             details={"tables": len(published), "signals": run.signals, "seconds": run.seconds},
         )
     return run
+
+
+def _store_tables(run: RecomputeRun, published: list[outcomes.Published]) -> None:
+    """The published tables of `run`: COPY in PostgreSQL (binding ~1,400 JSON payloads as query
+    parameters cost about a second), bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        columns = "run_id, measure, attribute, school_year, sector, region, breakdown, payload"
+        sql = f"COPY insight_outcometable ({columns}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for p in published:
+                copy.write_row(
+                    (
+                        run.pk,
+                        p.measure,
+                        p.attribute,
+                        p.school_year,
+                        p.sector,
+                        p.region,
+                        p.breakdown,
+                        json.dumps(p.payload),
+                    )
+                )
+        return
+    OutcomeTable.objects.bulk_create(
+        [
+            OutcomeTable(
+                run=run,
+                measure=p.measure,
+                attribute=p.attribute,
+                school_year=p.school_year,
+                sector=p.sector,
+                region=p.region,
+                breakdown=p.breakdown,
+                payload=p.payload,
+            )
+            for p in published
+        ],
+        batch_size=2000,
+    )
