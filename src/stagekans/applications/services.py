@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stagekans.applications.anonymised import candidate_reference
+from stagekans.applications.hooks import run_applications_changed_handlers
 from stagekans.applications.models import Application, ApplicationStatusChange
 from stagekans.applications.workflow import (
     OPEN,
@@ -216,6 +217,7 @@ def _move(
         setattr(application, name, value)
     application.save(update_fields=["status", *fields])
     _history(application, target, acting_user)
+    run_applications_changed_handlers(student_ids=[application.student_id])
     audit.record(
         actor=acting_user,
         event=event,
@@ -368,6 +370,7 @@ def _create(
     except IntegrityError as error:  # a second tab sent the same application at the same time
         raise ValidationError(_("Je hebt al een lopende sollicitatie op deze vacature.")) from error
     _history(application, S.SENT, acting_user)
+    run_applications_changed_handlers(student_ids=[student.pk])
     audit.record(
         actor=acting_user,
         event=AuditEvent.APPLICATION_RECOMMENDED if recommended_by else AuditEvent.APPLICATION_SENT,

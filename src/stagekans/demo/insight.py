@@ -25,6 +25,7 @@ from django.utils import timezone
 from stagekans.applications.models import Application
 from stagekans.background.models import BackgroundStatement
 from stagekans.background.selectors import student_pseudonym
+from stagekans.insight import facts
 from stagekans.insight.models import SurveyResponse
 from stagekans.insight.services.recompute import recompute
 from stagekans.placements.services.creation import create_placement
@@ -160,6 +161,8 @@ class InsightDemo:
         Application.objects.bulk_update(
             created, ["sent_at", "invited_at", "offered_at", "decided_at"], batch_size=2000
         )
+        # Written set-based here, past the services: the student-year facts follow in one go.
+        facts.refresh(a.student_id for a in created)
         surveys = self._surveys()
         run = recompute(acting_user=None)
         return {

@@ -7,6 +7,8 @@ core.suppression are stored as NULL, so no page, CSV or PDF can show more than w
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -99,6 +101,77 @@ class OutcomeTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.school_year} {self.breakdown}"
+
+
+class ExactNumberField(models.Field):
+    """An unconstrained `numeric` in PostgreSQL (exact, any scale; a DecimalField would round),
+    a number in SQLite. Written and summed in SQL only."""
+
+    def db_type(self, connection: Any) -> str:
+        return "numeric"
+
+
+class StudentYear(models.Model):
+    """The outcome facts of one student in one school year (insight.facts keeps them: written
+    only by facts.refresh / facts.rebuild from the student's applications and placements)."""
+
+    student = models.ForeignKey(
+        "education.Student", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    school_year = models.SmallIntegerField()  # 2025 = school year 2025/2026
+    strategy = models.CharField(max_length=12)  # of the first attempt (PlacementSource)
+    placed_first = models.PositiveSmallIntegerField()  # 1 = the first attempt succeeded
+    applications = models.PositiveIntegerField()
+    placed = models.PositiveSmallIntegerField()  # 1 = placed in this school year
+    first_at = models.DateTimeField()
+    placed_at = models.DateTimeField(null=True)
+    period_start = models.DateField(null=True)  # earliest start of a period tried for
+    # Refused applications per reason (applications.workflow.RejectionReason, all of them).
+    refused_qualification = models.PositiveIntegerField()
+    refused_competences = models.PositiveIntegerField()
+    refused_availability = models.PositiveIntegerField()
+    refused_distance = models.PositiveIntegerField()
+    refused_language = models.PositiveIntegerField()
+    refused_capacity = models.PositiveIntegerField()
+    refused_other_candidate = models.PositiveIntegerField()
+    refused_no_response = models.PositiveIntegerField()
+    refused_other = models.PositiveIntegerField()
+    # Days from the first attempt to the placement (placed only) and its square, exact.
+    days = ExactNumberField(null=True)
+    days_sq = ExactNumberField(null=True)
+    unplaced_start = models.PositiveSmallIntegerField()  # 1 = no placement by the period start
+    # Copied from the student's programme and school, as the breakdowns of the cube.
+    sector = models.CharField(max_length=20)
+    region = models.CharField(max_length=2)
+    level = models.PositiveSmallIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school_year"], name="insight_one_fact_per_student_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_year} {self.strategy}"
+
+
+class CompanyVolume(models.Model):
+    """How many applications a company ever received (any student), kept by insight.facts with
+    the student-year facts. The company signals read only companies with enough of them: a
+    company below the minimum can never be tested, whatever the window or the groups."""
+
+    company = models.OneToOneField(
+        "companies.Company", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    applications = models.PositiveIntegerField(db_index=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.applications}"
 
 
 class SignalMeasure(models.TextChoices):

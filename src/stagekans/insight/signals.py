@@ -1,7 +1,8 @@
 """Company signals: per company, do invitation and offer rates differ between students with a
 Dutch herkomst (reference) and students with a migration background (Europa + buiten Europa)?
 
-Counts come from one SQL aggregation (company × group); the tests run vectorised over all
+Counts come from one SQL aggregation (company × group) over the applications of the companies
+that received enough of them (insight.facts.CompanyVolume); the tests run vectorised over all
 companies (insight.stats); Benjamini–Hochberg controls the false discovery rate across every
 test of every company. A signal is a reason for a conversation, never a measure
 (docs/insight-method.md).
@@ -16,7 +17,7 @@ import numpy.typing as npt
 from django.db import connection
 
 from stagekans.core.suppression import suppress
-from stagekans.insight import stats
+from stagekans.insight import facts, stats
 
 FDR = 0.05
 MIN_PER_GROUP = 10  # applications from each group before a company is tested
@@ -48,12 +49,16 @@ def _counts(groups_table: str) -> npt.NDArray[np.int64]:
         since = f"now() - interval '{WINDOW_DAYS} days'"
     else:
         since = f"datetime('now', '-{WINDOW_DAYS} days')"
+    # Only companies with at least MIN_TOTAL applications ever (insight.facts keeps the count)
+    # can have MIN_TOTAL in the window from students with a stated herkomst: the others are
+    # never tested, so their applications are not read.
     sql = f"""
         SELECT a.company_id, CASE WHEN g.herkomst = 1 THEN 0 ELSE 1 END AS cmp,
                COUNT(*), COUNT(a.invited_at), COUNT(a.offered_at)
           FROM applications_application a
+          JOIN {facts.VOLUME_TABLE} c ON c.company_id = a.company_id
           JOIN {groups_table} g ON g.student_id = a.student_id
-         WHERE g.herkomst > 0 AND a.sent_at >= {since}
+         WHERE c.applications >= {MIN_TOTAL} AND g.herkomst > 0 AND a.sent_at >= {since}
          GROUP BY 1, 2
     """  # noqa: S608 - only module constants are interpolated
     with connection.cursor() as cursor:

@@ -24,3 +24,20 @@ def run_vacancy_closed_handlers(
 ) -> None:
     for handler in list(_vacancy_closed_handlers):
         handler(vacancy=vacancy, status=status, reason=reason, acting_user=acting_user)
+
+
+VacancyChangedHandler = Callable[..., None]
+_vacancy_changed_handlers: list[VacancyChangedHandler] = []
+
+
+def on_vacancy_changed(handler: VacancyChangedHandler) -> VacancyChangedHandler:
+    """Register `handler(vacancy=…, fields=…)`; it runs inside the transaction that changed the
+    content of the vacancy (`fields`: the names of the fields that changed)."""
+    if handler not in _vacancy_changed_handlers:
+        _vacancy_changed_handlers.append(handler)
+    return handler
+
+
+def run_vacancy_changed_handlers(*, vacancy: Any, fields: list[str]) -> None:
+    for handler in list(_vacancy_changed_handlers):
+        handler(vacancy=vacancy, fields=fields)

@@ -17,7 +17,7 @@ from stagekans.audit.services import record
 from stagekans.companies.models import Company, Location
 from stagekans.education.models import Qualification
 from stagekans.register.selectors import is_validly_recognised
-from stagekans.stagemarkt.hooks import run_vacancy_closed_handlers
+from stagekans.stagemarkt.hooks import run_vacancy_changed_handlers, run_vacancy_closed_handlers
 from stagekans.stagemarkt.models import ALL_FEATURES, CompanyProfile, Vacancy
 from stagekans.stagemarkt.workflow import CLOSED, EDITABLE, VacancyStatus, check_transition
 
@@ -150,6 +150,8 @@ def update_vacancy(*, acting_user: Any, vacancy: Vacancy, **changes: Any) -> Vac
         obj=vacancy,
         details={"before": before, "after": after},
     )
+    if before:
+        run_vacancy_changed_handlers(vacancy=vacancy, fields=sorted(before))
     return vacancy
 
 

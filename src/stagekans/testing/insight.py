@@ -1,9 +1,9 @@
 """Test data for insight: students with a stated background, applications with outcomes.
 
-There is no applications service on this branch yet, so applications are written set-based with
-the ORM here (the same way the demo's insight module does); placements go through
-placements.services. Background statements for many students are written directly with their
-pseudonym; the consent flow itself is tested through background.services.
+Applications are written with the ORM here, their times set freely (as the demo's insight module
+does), and the insight facts are refreshed as the applications services' hook does; placements
+go through placements.services. Background statements for many students are written directly
+with their pseudonym; the consent flow itself is tested through background.services.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from stagekans.applications.models import Application
 from stagekans.background.models import BackgroundStatement
 from stagekans.background.selectors import student_pseudonym
 from stagekans.education.models import Student
+from stagekans.insight import facts
 from stagekans.testing import factories as f
 
 
@@ -74,4 +75,6 @@ def apply(
         offered_at=sent_at + dt.timedelta(days=7) if offered else None,
         decided_at=decided if status in ("accepted", "rejected", "declined") else None,
     )
+    # Written past the applications services: keep the insight facts as the services' hook does.
+    facts.refresh([student.pk])
     return application

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from stagekans.audit import services as audit
 from stagekans.audit.models import AuditEvent
 from stagekans.notifications.services import enqueue_mail
+from stagekans.placements.hooks import run_placements_changed_handlers
 from stagekans.placements.models import Agreement, Placement, Signature
 from stagekans.placements.workflow import (
     OPEN_AGREEMENT,
@@ -432,5 +433,6 @@ def _activate_if_complete(*, acting_user: Any, agreement: Agreement) -> None:
             actor=acting_user, event=AuditEvent.PLACEMENT_ACTIVATED, obj=placement, details={}
         )
     placement.save(update_fields=fields)
+    run_placements_changed_handlers(student_ids=[placement.student_id])
     refresh_due_date(placement=placement, agreement=agreement)
     close_replacement_tasks(acting_user=acting_user, placement=placement)

@@ -13,6 +13,7 @@ from stagekans.audit import services as audit
 from stagekans.audit.models import AuditEvent
 from stagekans.companies.models import Location, Trainer
 from stagekans.education.models import SchoolStaff, Student
+from stagekans.placements.hooks import run_placements_changed_handlers
 from stagekans.placements.models import Placement
 from stagekans.placements.workflow import RUNNING, PlacementSource, PlacementStatus
 from stagekans.register.selectors import is_validly_recognised
@@ -91,4 +92,5 @@ def create_placement(
             obj=placement,
             details={"source": str(source), "company_id": company.pk},
         )
+        run_placements_changed_handlers(student_ids=[student.pk])
     return placement

@@ -68,6 +68,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {placements_step(options['seed'], options['placements'], progress)}")
         EqualChancesNational(seed=options["seed"], progress=progress).build()
         applications = _applications_step(options["seed"], options["applications"], progress)
+        _insight_facts_step(progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Landelijke dataset geladen in {time.monotonic() - started:.1f} s: "
@@ -88,3 +89,18 @@ def _applications_step(seed: int, n: int, progress: Any) -> int:
     from stagekans.applications.national import ApplicationsBuilder
 
     return ApplicationsBuilder(seed=seed, applications=n, progress=progress).build().applications
+
+
+def _insight_facts_step(progress: Any) -> None:
+    """The applications and placements above were written set-based, past the services: the
+    insight student-year facts and company volumes are rebuilt from them in one go."""
+    from django.db import connection, transaction
+
+    from stagekans.insight import facts
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM education_student")
+        facts.rebuild(0, int(cursor.fetchone()[0]))
+        facts.rebuild_volumes()
+    facts.analyze()
+    progress("feiten voor inzicht herbouwd")
