@@ -9,9 +9,10 @@ anyone outside that company.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from django.db.models import (
     Case,
     Count,
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stagekans.companies.models import Company, Location
+from stagekans.core import snapshots
 from stagekans.education.models import Sector
 from stagekans.equalchances import statistics
 from stagekans.equalchances.models import (
@@ -256,6 +258,7 @@ class ScanAggregates:
     rows: list[GroupScanRow]
     national_companies: int | None
     national_in_order: dict[str, int | None]
+    computed_at: dt.datetime | None = None  # when the counts behind it were taken
 
     def national_percentage(self, step: str) -> float | None:
         count = self.national_in_order.get(step)
@@ -312,14 +315,39 @@ def _scan_tables(grouping: str) -> tuple[list[tuple[str, str]], dict[str, Any]]:
     return groups, tables
 
 
+def _tables_to_data(tables: dict[str, Any]) -> dict[str, list[list[int]]]:
+    return {name: table.tolist() for name, table in tables.items()}
+
+
+def _tables_from_data(data: dict[str, list[list[int]]]) -> dict[str, Any]:
+    return {name: np.array(rows, dtype=np.int64) for name, rows in data.items()}
+
+
+def _scan_tables_data(grouping: str) -> dict[str, list[list[int]]]:
+    """Snapshot family: the unpublished count tables (counts of companies, no names); they are
+    suppressed when read, like the live tables."""
+    return _tables_to_data(_scan_tables(grouping)[1])
+
+
+snapshots.define("selfscan_tables", _scan_tables_data)
+
+
 def scan_aggregates(grouping: str, k: int = statistics.SUPPRESSION_K) -> ScanAggregates:
-    """Share of companies whose newest scan is "op orde", per step and per group; suppressed."""
+    """Share of companies whose newest scan is "op orde", per step and per group; suppressed.
+    Counted in the background at national volume (core/snapshots.py); the result says when."""
     if grouping not in GROUPINGS:
         raise ValueError(f"unknown grouping {grouping}")
     other = "province" if grouping == "sector" else "sector"
-    groups, tables = _scan_tables(grouping)
-    _other_groups, other_tables = _scan_tables(other)
-    return assemble_scan_aggregates(grouping, groups, tables, other_tables, k)
+    mine = snapshots.read("selfscan_tables", grouping)
+    theirs = snapshots.read("selfscan_tables", other)
+    aggregates = assemble_scan_aggregates(
+        grouping,
+        _group_labels(grouping),
+        _tables_from_data(mine.data),
+        _tables_from_data(theirs.data),
+        k,
+    )
+    return replace(aggregates, computed_at=min(mine.computed_at, theirs.computed_at))
 
 
 def assemble_scan_aggregates(
@@ -466,6 +494,7 @@ class TrainingCoverage:
     rows: list[CoverageGroup]
     national_recognised: int | None
     national_followed: list[int | None]
+    computed_at: dt.datetime | None = None  # when the counts behind it were taken
 
     def national_percentage(self, index: int) -> float | None:
         count = self.national_followed[index]
@@ -512,16 +541,36 @@ def _training_tables(
     return groups, tables
 
 
+def _training_tables_data(grouping: str, webinar_ids: str) -> dict[str, list[list[int]]]:
+    """Snapshot family: the unpublished coverage tables for these webinars (ids joined by
+    '-', so a changed list of webinars is a new snapshot)."""
+    webinars = [Webinar(pk=int(i)) for i in webinar_ids.split("-") if i]  # only pk is used
+    return _tables_to_data(_training_tables(grouping, webinars)[1])
+
+
+snapshots.define("training_tables", _training_tables_data)
+
+
 def training_coverage(grouping: str, k: int = statistics.SUPPRESSION_K) -> TrainingCoverage:
     """% of recognised companies with at least one praktijkopleider who followed each webinar,
-    per sector or province; suppressed."""
+    per sector or province; suppressed. Counted in the background at national volume
+    (core/snapshots.py); the result says when."""
     if grouping not in GROUPINGS:
         raise ValueError(f"unknown grouping {grouping}")
     webinars = active_webinars()
     other = "province" if grouping == "sector" else "sector"
-    groups, tables = _training_tables(grouping, webinars)
-    _o, other_tables = _training_tables(other, webinars)
-    return assemble_training_coverage(grouping, webinars, groups, tables, other_tables, k)
+    ids = "-".join(str(w.pk) for w in webinars)
+    mine = snapshots.read("training_tables", grouping, ids)
+    theirs = snapshots.read("training_tables", other, ids)
+    coverage = assemble_training_coverage(
+        grouping,
+        webinars,
+        _group_labels(grouping),
+        _tables_from_data(mine.data),
+        _tables_from_data(theirs.data),
+        k,
+    )
+    return replace(coverage, computed_at=min(mine.computed_at, theirs.computed_at))
 
 
 def assemble_training_coverage(

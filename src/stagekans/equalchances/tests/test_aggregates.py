@@ -219,3 +219,35 @@ def test_csv_downloads_publish_no_small_cell(db, per):
     counts = _csv_counts(content, range(2, 4))
     assert counts and all(v == 0 or v >= 10 for v in counts)
     assert "afgeschermd" in content
+
+
+def test_national_figures_come_from_a_snapshot_equal_to_the_live_count(
+    db, settings, django_assert_max_num_queries
+):
+    """At national volume the pages read counts taken in the background (core/snapshots.py):
+    the same published figures as a live count, served until they age, and the page says when
+    they were counted."""
+    _scanned_companies(11, Sector.ZORG, pick=2)
+    live = selectors.scan_aggregates("sector")
+    live_training = selectors.training_coverage("province")
+    assert live.computed_at is not None
+
+    settings.STAGEKANS_SNAPSHOT_MAX_AGE = 300
+    first = selectors.scan_aggregates("sector")
+    assert (first.rows, first.national_companies) == (live.rows, live.national_companies)
+    first_training = selectors.training_coverage("province")
+    assert first_training.rows == live_training.rows
+    _scanned_companies(12, Sector.HANDEL, pick=2)
+    with django_assert_max_num_queries(2):  # two snapshot rows, no GROUP BY over companies
+        again = selectors.scan_aggregates("sector")
+    assert again.rows == first.rows and again.computed_at == first.computed_at
+    assert "handel" not in [row.key for row in again.rows]  # not yet: counted every few minutes
+
+    client = Client()
+    client.force_login(f.UserFactory(role=Role.ANALYST))
+    page = client.get("/gelijke-kansen/zelfscan/cijfers/").content.decode()
+    assert "Cijfers van" in page
+    assert "Cijfers van" in client.get("/gelijke-kansen/webinars/bereik/").content.decode()
+
+    settings.STAGEKANS_SNAPSHOT_MAX_AGE = 0
+    assert "handel" in [row.key for row in selectors.scan_aggregates("sector").rows]
