@@ -183,6 +183,7 @@ class AuditEvent(models.TextChoices):
     WEBINAR_ATTENDANCE_RECORDED = "webinar.recorded", _("Gevolgd webinar vastgelegd")
     WEBINAR_ATTENDANCE_REMOVED = "webinar.removed", _("Gevolgd webinar verwijderd")
     WEBINAR_CHANGED = "webinar.changed", _("Webinar gewijzigd")
+    WEBINAR_CREATED = "webinar.created", _("Webinar toegevoegd")
     # school signals, expert team, referral directory (issue 17)
     SCHOOL_SIGNAL_LOGGED = "support.signal_logged", _("Signaal van school vastgelegd")
     SCHOOL_SIGNAL_UPDATED = "support.signal_updated", _("Signaal van school bijgewerkt")

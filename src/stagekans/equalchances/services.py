@@ -501,29 +501,21 @@ def remove_attendance(*, acting_user: Any, attendance: WebinarAttendance) -> Non
     attendance.delete()
 
 
-@transaction.atomic
-def update_webinar(
-    *,
-    acting_user: Any,
-    webinar: Webinar,
-    title: str,
-    description: str,
-    source_url: str,
-    active: bool,
-) -> Webinar:
-    """SBB staff keep a webinar up to date: title, description, the link to its own page (the
-    source shown with every attendance) and whether it is still offered. The audit row keeps
-    the old and new link, so a changed source can be traced."""
-    if not acting_user.has_perm("equalchances.manage_webinars"):
-        raise PermissionDenied
-    locked = Webinar.objects.select_for_update().get(pk=webinar.pk)
+def _clean_webinar(
+    *, title: str, description: str, source_url: str, exclude_pk: int | None
+) -> tuple[str, str, str]:
+    """The checks both for a new webinar and a changed one; raises ValidationError per field."""
     title, description, source_url = title.strip(), description.strip(), source_url.strip()
     errors: dict[str, list[str]] = {}
     if not title:
         errors["title"] = [_("Titel: vul de titel van het webinar in.")]
     elif len(title) > 200:
         errors["title"] = [_("Titel: gebruik hoogstens 200 tekens.")]
-    elif Webinar.objects.filter(title__iexact=title).exclude(pk=locked.pk).exists():
+    elif (
+        Webinar.objects.filter(title__iexact=title)
+        .exclude(pk__in=[] if exclude_pk is None else [exclude_pk])
+        .exists()
+    ):
         errors["title"] = [_("Titel: er is al een webinar met deze titel.")]
     if len(description) > 2000:
         errors["description"] = [_("Omschrijving: gebruik hoogstens 2000 tekens.")]
@@ -542,6 +534,62 @@ def update_webinar(
             errors["source_url"] = list(error.messages)
     if errors:
         raise ValidationError(errors)
+    return title, description, source_url
+
+
+@transaction.atomic
+def create_webinar(
+    *,
+    acting_user: Any,
+    title: str,
+    description: str,
+    source_url: str,
+    active: bool = True,
+) -> Webinar:
+    """SBB staff add a webinar to the list praktijkopleiders choose from (after the ones there)."""
+    if not acting_user.has_perm("equalchances.manage_webinars"):
+        raise PermissionDenied
+    # One at a time, so two new webinars never share a position or a title.
+    list(Webinar.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    title, description, source_url = _clean_webinar(
+        title=title, description=description, source_url=source_url, exclude_pk=None
+    )
+    last = Webinar.objects.order_by("-position").values_list("position", flat=True).first()
+    webinar = Webinar.objects.create(
+        title=title,
+        description=description,
+        source_url=source_url,
+        active=active,
+        position=(last or 0) + 1,
+    )
+    record(
+        actor=acting_user,
+        event=AuditEvent.WEBINAR_CREATED,
+        obj=webinar,
+        details={"title": title, "source_url": source_url, "active": active},
+    )
+    return webinar
+
+
+@transaction.atomic
+def update_webinar(
+    *,
+    acting_user: Any,
+    webinar: Webinar,
+    title: str,
+    description: str,
+    source_url: str,
+    active: bool,
+) -> Webinar:
+    """SBB staff keep a webinar up to date: title, description, the link to its own page (the
+    source shown with every attendance) and whether it is still offered. The audit row keeps
+    the old and new link, so a changed source can be traced."""
+    if not acting_user.has_perm("equalchances.manage_webinars"):
+        raise PermissionDenied
+    locked = Webinar.objects.select_for_update().get(pk=webinar.pk)
+    title, description, source_url = _clean_webinar(
+        title=title, description=description, source_url=source_url, exclude_pk=locked.pk
+    )
     before = {"title": locked.title, "source_url": locked.source_url, "active": locked.active}
     locked.title, locked.description = title, description
     locked.source_url, locked.active = source_url, active

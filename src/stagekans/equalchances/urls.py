@@ -20,5 +20,6 @@ urlpatterns = [
     path("webinars/<int:pk>/verwijderen/", views.training_remove, name="training_remove"),
     path("webinars/bereik/", views.training_coverage, name="training_coverage"),
     path("webinars/beheer/", views.webinar_list, name="webinar_list"),
+    path("webinars/beheer/nieuw/", views.webinar_create, name="webinar_create"),
     path("webinars/beheer/<int:pk>/", views.webinar_edit, name="webinar_edit"),
 ]

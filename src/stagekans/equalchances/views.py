@@ -503,6 +503,26 @@ def webinar_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("equalchances.manage_webinars", raise_exception=True)
+def webinar_create(request: HttpRequest) -> HttpResponse:
+    form = WebinarForm(_posted(request), initial={"active": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_webinar(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Het webinar is toegevoegd."))
+            return redirect("equalchances:webinar_list")
+    return render(
+        request,
+        "equalchances/webinar_edit.html",
+        {"form": form, "webinar": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@permission_required("equalchances.manage_webinars", raise_exception=True)
 def webinar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     webinar = get_object_or_404(selectors.all_webinars(), pk=pk)
     form = WebinarForm(

@@ -42,6 +42,7 @@ MATRIX: dict[str, list[int]] = {
     "training_coverage_csv": [302, 403, 403, 403, 200, 403, 403, 403, 200, 403],
     "webinar_list": [302, 403, 403, 403, 200, 403, 403, 403, 403, 403],
     "webinar_edit": [302, 403, 403, 403, 200, 403, 403, 403, 403, 403],
+    "webinar_create": [302, 403, 403, 403, 200, 403, 403, 403, 403, 403],
 }
 
 
@@ -86,6 +87,7 @@ def world(db):
         "training_coverage": "/gelijke-kansen/webinars/bereik/",
         "training_coverage_csv": "/gelijke-kansen/webinars/bereik/?formaat=csv",
         "webinar_list": "/gelijke-kansen/webinars/beheer/",
+        "webinar_create": "/gelijke-kansen/webinars/beheer/nieuw/",
         "webinar_edit": f"/gelijke-kansen/webinars/beheer/{selectors.active_webinars()[0].pk}/",
     }
     return users, urls

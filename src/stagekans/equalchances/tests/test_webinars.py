@@ -139,3 +139,77 @@ def test_a_webinar_no_longer_offered_cannot_be_chosen(advisor, webinar):
     client.force_login(trainer)
     page = client.get("/gelijke-kansen/webinars/").content.decode()
     assert f'value="{webinar.pk}"' not in page
+
+
+def test_sbb_adds_a_webinar_that_trainers_can_then_choose(advisor):
+    before = Webinar.objects.count()
+    webinar = services.create_webinar(
+        acting_user=advisor,
+        title="  Inclusief werven  ",
+        description="Werven zonder drempels.",
+        source_url="https://www.s-bb.nl/bedrijven/webinars/inclusief-werven",
+    )
+    assert Webinar.objects.count() == before + 1
+    assert webinar.title == "Inclusief werven" and webinar.active
+    assert webinar.position > max(
+        Webinar.objects.exclude(pk=webinar.pk).values_list("position", flat=True)
+    )
+    row = AuditLog.objects.get(event_type=AuditEvent.WEBINAR_CREATED.value)
+    assert row.actor == advisor and row.object_id == str(webinar.pk)
+    assert row.details["source_url"].endswith("/inclusief-werven")
+    from stagekans.equalchances import selectors
+
+    assert webinar in selectors.active_webinars()
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"title": "objectief OORDELEN"}, "title"),  # exists already (any case)
+        ({"title": " "}, "title"),
+        ({"source_url": "http://www.s-bb.nl/x"}, "source_url"),
+        ({"source_url": ""}, "source_url"),
+    ],
+)
+def test_a_new_webinar_with_bad_input_writes_nothing(advisor, values, field):
+    before = (Webinar.objects.count(), AuditLog.objects.count())
+    fields = {"title": "Nieuw", "description": "", "source_url": LINK} | values
+    with pytest.raises(ValidationError) as error:
+        services.create_webinar(acting_user=advisor, **fields)
+    assert field in error.value.message_dict
+    assert (Webinar.objects.count(), AuditLog.objects.count()) == before
+
+
+def test_only_sbb_adds_webinars(db):
+    analyst = f.UserFactory(role=Role.ANALYST)
+    with pytest.raises(PermissionDenied):
+        services.create_webinar(acting_user=analyst, title="X", description="", source_url=LINK)
+    client = Client()
+    client.force_login(analyst)
+    assert client.get("/gelijke-kansen/webinars/beheer/nieuw/").status_code == 403
+
+
+def test_new_webinar_page_shows_dutch_errors_and_adds(advisor):
+    client = Client()
+    client.force_login(advisor)
+    listing = client.get("/gelijke-kansen/webinars/beheer/").content.decode()
+    assert "/gelijke-kansen/webinars/beheer/nieuw/" in listing
+    page = client.get("/gelijke-kansen/webinars/beheer/nieuw/")
+    assert page.status_code == 200 and "Nieuw webinar" in page.content.decode()
+    bad = client.post(
+        "/gelijke-kansen/webinars/beheer/nieuw/",
+        {
+            "title": "Inclusief werven",
+            "description": "",
+            "source_url": "http://x.nl",
+            "active": "on",
+        },
+    )
+    assert bad.status_code == 400 and "https://" in bad.content.decode()
+    assert not Webinar.objects.filter(title="Inclusief werven").exists()
+    good = client.post(
+        "/gelijke-kansen/webinars/beheer/nieuw/",
+        {"title": "Inclusief werven", "description": "", "source_url": LINK, "active": "on"},
+    )
+    assert good.status_code == 302
+    assert Webinar.objects.filter(title="Inclusief werven", active=True).exists()
