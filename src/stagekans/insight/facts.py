@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from stagekans.applications.models import Application
 from stagekans.applications.workflow import RejectionReason
@@ -179,8 +179,13 @@ def refresh(student_ids: Iterable[int]) -> None:
     Call inside the transaction that changed their rows (the services' hooks do). The students
     are locked (FOR NO KEY UPDATE: inserting an application for them elsewhere is not blocked,
     a second refresh of the same student waits), so a concurrent refresh or rebuild of the same
-    student runs after this transaction and reads its rows."""
-    ids = sorted({int(i) for i in student_ids})
+    student runs after this transaction and reads its rows. Outside a transaction (a script
+    writing rows directly) it makes one of its own."""
+    with transaction.atomic():
+        _refresh(sorted({int(i) for i in student_ids}))
+
+
+def _refresh(ids: list[int]) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         list(
@@ -203,7 +208,13 @@ def refresh(student_ids: Iterable[int]) -> None:
 
 def rebuild(after: int, up_to: int) -> None:
     """Recompute the facts of every student with after < id <= up_to (set-based, one range).
-    Call inside a transaction; the range's students are locked as in `refresh`."""
+    The range's students are locked as in `refresh` (in the caller's transaction, or one of its
+    own)."""
+    with transaction.atomic():
+        _rebuild(after, up_to)
+
+
+def _rebuild(after: int, up_to: int) -> None:
     list(
         Student.objects.select_for_update(no_key=True)
         .filter(pk__gt=after, pk__lte=up_to)
