@@ -205,6 +205,7 @@ def app_env(*, database_url: str, redis_url: str = "", **extra: str) -> dict[str
         "PYTHONPATH": f"{Path(__file__).parent}{os.pathsep}{REPO_ROOT / 'src'}",
         "DJANGO_SETTINGS_MODULE": "fault_settings",
         "DJANGO_SECRET_KEY": "fault-tests-" + "k" * 60,
+        "BACKGROUND_PSEUDONYM_KEY": "fault-tests-" + "p" * 40,
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": redis_url or "redis://127.0.0.1:1/0",
         "CACHE_URL": redis_url or "locmemcache://",
