@@ -70,7 +70,10 @@ def school_year(column: str) -> str:
             f"CAST(EXTRACT(YEAR FROM ({column} AT TIME ZONE 'Europe/Amsterdam') "
             "- INTERVAL '7 months') AS integer)"
         )
-    return f"CAST(strftime('%Y', {column}, '-7 months') AS integer)"
+    # The year of datetime(…) without a '%' in the SQL: this text runs with and without query
+    # parameters (and through Django's debug formatting), where a literal '%' means different
+    # things.
+    return f"CAST(substr(datetime({column}, '-7 months'), 1, 4) AS integer)"
 
 
 def days_between(later: str, earlier: str) -> str:
