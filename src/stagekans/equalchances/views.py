@@ -504,43 +504,43 @@ def webinar_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("equalchances.manage_webinars", raise_exception=True)
 def webinar_create(request: HttpRequest) -> HttpResponse:
-    form = WebinarForm(_posted(request), initial={"active": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_webinar(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Het webinar is toegevoegd."))
-            return redirect("equalchances:webinar_list")
-    return render(
-        request,
-        "equalchances/webinar_edit.html",
-        {"form": form, "webinar": None},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _webinar_page(request, None)
 
 
 @login_required
 @permission_required("equalchances.manage_webinars", raise_exception=True)
 def webinar_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    webinar = get_object_or_404(selectors.all_webinars(), pk=pk)
-    form = WebinarForm(
-        _posted(request),
-        initial={
+    return _webinar_page(request, get_object_or_404(selectors.all_webinars(), pk=pk))
+
+
+def _webinar_page(request: HttpRequest, webinar: Any) -> HttpResponse:
+    """The form for a new webinar (None) or a change to one; the service checks and audits."""
+    initial: dict[str, Any] = {"active": True}
+    if webinar is not None:
+        initial = {
             "title": webinar.title,
             "description": webinar.description,
             "source_url": webinar.source_url,
             "active": webinar.active,
-        },
-    )
+        }
+    form = WebinarForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_webinar(acting_user=request.user, webinar=webinar, **form.cleaned_data)
+            if webinar is None:
+                services.create_webinar(acting_user=request.user, **form.cleaned_data)
+            else:
+                services.update_webinar(
+                    acting_user=request.user, webinar=webinar, **form.cleaned_data
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Het webinar is bijgewerkt."))
+            done = (
+                _("Het webinar is toegevoegd.")
+                if webinar is None
+                else _("Het webinar is bijgewerkt.")
+            )
+            messages.success(request, done)
             return redirect("equalchances:webinar_list")
     return render(
         request,
