@@ -3,6 +3,8 @@ rules the services keep; tried small here (the benchmark loads the full size).""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -58,3 +60,23 @@ def test_small_national_seed_has_people_in_every_role():
     assert authenticate(request, username=staff.user.username, password=NATIONAL_PASSWORD)
     client.force_login(staff.user)
     assert client.get("/voorlichting/dekking/").status_code == 200
+
+
+def test_if_empty_loads_beside_demo_data_and_only_once():
+    """The load benchmark seeds the demo data first: demo vacancies must not stop the national
+    seed, but a second run with --if-empty must add nothing."""
+    from stagekans.companies.models import Company
+    from stagekans.stagemarkt.models import Vacancy
+    from stagekans.testing.factories import VacancyFactory
+
+    VacancyFactory()  # what seed_demo leaves behind, in small
+    small = {"companies": 40, "vacancies": 20, "students": 30, "schools": 1, "reports": 3}
+    small |= {"placements": 5, "applications": 20}
+    quiet = io.StringIO()
+    call_command("seed_national", seed=7, if_empty=True, stdout=quiet, **small)
+    companies, vacancies = Company.objects.count(), Vacancy.objects.count()
+    assert companies > small["companies"] and vacancies > small["vacancies"]
+    out = io.StringIO()
+    call_command("seed_national", seed=8, if_empty=True, stdout=out, **small)
+    assert "niets gedaan" in out.getvalue()
+    assert (Company.objects.count(), Vacancy.objects.count()) == (companies, vacancies)

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from stagekans.companies.models import Company
 from stagekans.equalchances.national import EqualChancesNational
 from stagekans.placements.national import placements_step
-from stagekans.stagemarkt.models import Vacancy
 from stagekans.stagemarkt.national import NationalBuilder, analyse
 from stagekans.stagemarkt.national_people import (
     NATIONAL_PASSWORD,
@@ -35,14 +35,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Doe niets als er al vacatures zijn.",
+            help=(
+                "Doe niets als de landelijke dataset er al staat (minstens --companies "
+                "leerbedrijven). Demodata alleen telt niet: die mag er al staan."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["companies"] < 1 or options["vacancies"] < 0:
             raise CommandError("--companies moet minstens 1 zijn en --vacancies minstens 0.")
-        if options["if_empty"] and Vacancy.objects.exists():
-            self.stdout.write("Er staan al vacatures in de database; niets gedaan.")
+        if options["if_empty"] and Company.objects.count() >= options["companies"]:
+            self.stdout.write("De landelijke dataset staat er al; niets gedaan.")
             return
         started = time.monotonic()
 
