@@ -12,7 +12,7 @@ admin.site.site_title = _("Stagekans beheer")
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("", include("stagekans.core.urls")),
+    path("", include("stagekans.portal.urls")),
     path("account/", include("stagekans.accounts.urls")),
     path("", include("stagekans.education.urls")),
     path("bedrijven/", include("stagekans.companies.urls")),
@@ -38,12 +38,12 @@ urlpatterns = [
     # /beheer/ logs in through the app's own login (lockout, second factor), never its own form.
     path("beheer/login/", admin_login_redirect),
     path("beheer/", admin.site.urls),
-    path("api/v1/", include("stagekans.core.api_urls")),
+    path("api/v1/", include("stagekans.portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 
-handler403 = "stagekans.core.views.error_403"
-handler404 = "stagekans.core.views.error_404"
-handler500 = "stagekans.core.views.error_500"
+handler403 = "stagekans.portal.views.error_403"
+handler404 = "stagekans.portal.views.error_404"
+handler500 = "stagekans.portal.views.error_500"
 # MEDIA is deliberately not served, not even with DEBUG: uploads with personal data live in
 # private storage and leave only through permission-checked, audited views (core/storage.py).

@@ -17,9 +17,10 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from stagekans.accounts.roles import Role
+from stagekans.audit.erasure import erase_free_text
 from stagekans.audit.models import AuditEvent, AuditLog
 from stagekans.core import append_only
-from stagekans.core.append_only import AppendOnlyError, erase_free_text
+from stagekans.core.append_only import AppendOnlyError
 from stagekans.core.models import AppendOnlyModel
 from stagekans.meldpunt import services
 from stagekans.meldpunt.models import Report, ReportStatusChange

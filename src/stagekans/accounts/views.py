@@ -55,7 +55,7 @@ class LoginView(auth_views.LoginView):
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    target = _safe_next(request, reverse("core:home"))
+    target = _safe_next(request, reverse("portal:home"))
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect(target)
     if not two_factor.has_second_factor(user):
@@ -84,7 +84,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    target = _safe_next(request, reverse("core:home"))
+    target = _safe_next(request, reverse("portal:home"))
     if two_factor.has_second_factor(user):
         if not user.is_verified():  # type: ignore[attr-defined]
             return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': target})}")
@@ -123,7 +123,9 @@ def security(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:otp_setup")
         codes = two_factor.regenerate_recovery_codes(acting_user=user)
         return render(
-            request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("core:home")}
+            request,
+            "accounts/recovery_codes.html",
+            {"codes": codes, "next": reverse("portal:home")},
         )
     return render(
         request,

@@ -1,8 +1,9 @@
 from django.contrib import admin
 
+from stagekans.audit.admin_base import AuditedAdmin
 from stagekans.audit.models import AuditEvent
 from stagekans.companies.models import Company, Location, Trainer
-from stagekans.core.admin import AuditedAdmin, ReadOnlyAdmin
+from stagekans.core.admin import ReadOnlyAdmin
 
 
 class LocationInline(admin.TabularInline):

@@ -14,8 +14,9 @@ The audit log and every status history (and the other history rows built on
   `pre_delete` receiver.
 
 The one sanctioned exception is retention (AVG: personal data is not kept longer than needed).
-`erase_free_text()` blanks the free-text fields a model lists as erasable (e.g. the note of a
-report's status change, which staff may have written the reporter's name into) — to '' or
+`audit.erasure.erase_free_text()` (through `blank_erasable_fields()` here) blanks the free-text
+fields a model lists as erasable (e.g. the note of a report's status change, which staff may
+have written the reporter's name into) — to '' or
 NULL, never to other content — and writes an audit row in the same transaction. It switches on
 a transaction-local setting (`stagekans.append_only_erasure`) that the triggers recognise; even
 then the trigger checks that every other column is unchanged and the erasable ones are blank, so
@@ -133,23 +134,13 @@ def _mode(connection: BaseDatabaseWrapper, mode: int) -> Iterator[None]:
         setattr(connection, _MODE_ATTR, previous)
 
 
-def erase_free_text(
-    *,
-    acting_user: Any,
-    queryset: models.QuerySet[Any],
-    fields: Sequence[str],
-    obj: models.Model,
-    reason: str,
-) -> int:
-    """Retention: blank the erasable free-text `fields` of the rows in `queryset`; audited.
+def blank_erasable_fields(*, queryset: models.QuerySet[Any], fields: Sequence[str]) -> int:
+    """Blank the erasable free-text `fields` of the rows in `queryset`; returns the row count.
 
-    Must run inside the transaction of the retention step it belongs to. Only fields the model's
-    `AppendOnlyTrigger` lists as erasable can be blanked; the audit row (`HISTORY_ERASED` on
-    `obj`) records model, fields, number of rows and the reason, never the erased text.
+    The mechanics only: `audit.erasure.erase_free_text()` is the audited function that
+    retention calls. Only fields the model's `AppendOnlyTrigger` lists as erasable can be
+    blanked, and only inside a transaction.
     """
-    from stagekans.audit.models import AuditEvent
-    from stagekans.audit.services import record
-
     model = queryset.model
     trigger = append_only_trigger(model)
     if trigger is None or not set(fields) <= set(trigger.erasable) or not fields:
@@ -166,21 +157,10 @@ def erase_free_text(
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, 'on', true)", [ERASURE_SETTING])
         try:
-            changed = AppendOnlyQuerySet._erase(qs, blanks)  # type: ignore[arg-type]
+            changed: int = AppendOnlyQuerySet._erase(qs, blanks)  # type: ignore[arg-type]
         finally:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT set_config(%s, 'off', true)", [ERASURE_SETTING])
-    record(
-        actor=acting_user,
-        event=AuditEvent.HISTORY_ERASED,
-        obj=obj,
-        details={
-            "model": model._meta.label_lower,
-            "fields": list(fields),
-            "rows": changed,
-            "reason": reason,
-        },
-    )
     return changed
 
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
+from stagekans.audit.admin_base import AuditedAdmin
 from stagekans.audit.models import AuditEvent
-from stagekans.core.admin import AuditedAdmin, ReadOnlyAdmin
+from stagekans.core.admin import ReadOnlyAdmin
 from stagekans.education.models import Programme, Qualification, School, SchoolStaff, Student
 
 

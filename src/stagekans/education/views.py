@@ -176,7 +176,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 _("Welkom, %(name)s! Je account is klaar; je logt voortaan in met %(email)s.")
                 % {"name": user.first_name, "email": user.email},
             )
-            return redirect("core:home")
+            return redirect("portal:home")
     status = 400 if request.method == "POST" else 200
     return render(
         request,

@@ -24,11 +24,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from stagekans.audit.erasure import erase_free_text
 from stagekans.audit.models import AuditEvent
 from stagekans.audit.services import record
 from stagekans.cases import services as case_services
 from stagekans.core.anonymity import find_identity, refusal
-from stagekans.core.append_only import erase_free_text
 from stagekans.core.storage import private_storage
 from stagekans.core.workdays import add_working_days
 from stagekans.education.selectors import students_visible_to
@@ -624,7 +624,7 @@ def erase_expired_contacts(
     Left behind is an anonymised report for statistics: grounds, phase, sector, province,
     company, dates and status history. Erased: contact details, the links to user and student,
     the receipt code hash, the narrative, the messages, the attachments and the free-text notes
-    of the status history (through core.append_only.erase_free_text, audited). Each report is
+    of the status history (through audit.erasure.erase_free_text, audited). Each report is
     erased in its own transaction, so a crash halfway loses nothing and the next run resumes.
     """
     now = now or timezone.now()

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "stagekans.cases",
     "stagekans.meldpunt",
     "stagekans.voorlichting",
+    "stagekans.portal",
     "stagekans.demo",
 ]
 
@@ -139,8 +140,8 @@ STAGEKANS_REFERENCE_CACHE_SECONDS = int(env.get("STAGEKANS_REFERENCE_CACHE_SECON
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

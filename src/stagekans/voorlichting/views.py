@@ -63,7 +63,7 @@ def acknowledge(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("voorlichting:page")
     messages.success(request, _("Dank je wel! We hebben vastgelegd dat je dit gelezen hebt."))
-    return redirect("core:home")
+    return redirect("portal:home")
 
 
 def _school_of(user: Any) -> Any:

@@ -106,7 +106,7 @@ def test_student_sets_password_and_lands_in_portal_then_link_is_used_up():
     student.refresh_from_db()
     assert student.user is None
     done = client.post(path, {"password1": PASSWORD, "password2": PASSWORD}, follow=True)
-    assert done.redirect_chain[-1][0] == reverse("core:home")
+    assert done.redirect_chain[-1][0] == reverse("portal:home")
     student.refresh_from_db()
     user = student.user
     assert user is not None and user.email == "noor@student.example.nl"

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from stagekans.core import views
+from stagekans.portal import views
 
-app_name = "core"
+app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("over/", views.about, name="about"),

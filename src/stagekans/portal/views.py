@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from stagekans.accounts.roles import ROLES
 from stagekans.accounts.selectors import role_of
 from stagekans.companies.selectors import own_company
-from stagekans.core import selectors
+from stagekans.portal import selectors
 
 
 @require_GET
@@ -28,19 +28,19 @@ def home(request: HttpRequest) -> HttpResponse:
         context["pending_recognitions"] = selectors.pending_recognition_count(user)
         if user.has_perm("accounts.view_aggregates"):
             context["figures"] = selectors.national_figures()
-    return render(request, "core/home.html", context)
+    return render(request, "portal/home.html", context)
 
 
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/about.html")
+    return render(request, "portal/about.html")
 
 
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "core/privacy.html",
+        "portal/privacy.html",
         {
             "retention_months": settings.MELDPUNT_RETENTION_MONTHS,
             "signal_retention_days": settings.SCHOOL_SIGNAL_RETENTION_DAYS,
@@ -50,7 +50,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html")
+    return render(request, "portal/accessibility.html")
 
 
 # In-app help: one template per topic under templates/help/. Users never need the repository.
@@ -62,7 +62,7 @@ def help_page(request: HttpRequest, topic: str) -> HttpResponse:
     template = HELP_TOPICS.get(topic)
     if template is None:
         raise Http404
-    return render(request, "core/help.html", {"help_template": template})
+    return render(request, "portal/help.html", {"help_template": template})
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -101,7 +101,7 @@ def test_student_list_paginates_and_searches():
 def test_500_page_is_dutch():
     from django.test import RequestFactory
 
-    from stagekans.core.views import error_500
+    from stagekans.portal.views import error_500
 
     response = error_500(RequestFactory().get("/"))
     assert response.status_code == 500
