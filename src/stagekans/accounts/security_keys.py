@@ -67,18 +67,32 @@ def register_security_key(
     (a student's first factor, staff setting up) counts as verified with the new key, as with
     a newly confirmed authenticator app.
     """
-    with transaction.atomic(), rewrite_exceptions(logger=logger):
-        device = _helper(request).register_complete(user=acting_user, state=state, data=data)
-        device.name = _next_key_name(acting_user, new_key=device)
-        device.save(update_fields=["name"])
-        record(
-            actor=acting_user,
-            event=AuditEvent.SECURITY_KEY_REGISTERED,
-            obj=acting_user,
-            details={"key": device.pk, "name": device.name},
+    try:
+        with transaction.atomic(), rewrite_exceptions():
+            device = _register(acting_user=acting_user, request=request, state=state, data=data)
+    except webauthn_errors.OTPWebAuthnApiError as error:
+        logger.warning(
+            "security key registration refused",
+            extra={"user_id": acting_user.pk, "reason": error.code},
         )
+        raise
     if getattr(request.user, "otp_device", None) is None:
         otp_login(request, device)
+    return device
+
+
+def _register(
+    *, acting_user: User, request: HttpRequest, state: dict[str, Any], data: dict[str, Any]
+) -> WebAuthnCredential:
+    device = _helper(request).register_complete(user=acting_user, state=state, data=data)
+    device.name = _next_key_name(acting_user, new_key=device)
+    device.save(update_fields=["name"])
+    record(
+        actor=acting_user,
+        event=AuditEvent.SECURITY_KEY_REGISTERED,
+        obj=acting_user,
+        details={"key": device.pk, "name": device.name},
+    )
     return device
 
 
@@ -139,13 +153,17 @@ def verify_security_key(
     raises the library's OTPWebAuthnApiError for the script to show.
     """
     try:
-        with rewrite_exceptions(logger=logger):
+        with rewrite_exceptions():
             device = _helper(request).authenticate_complete(
                 user=acting_user, state=state, data=data
             )
         if not device.confirmed:
             raise webauthn_errors.CredentialDisabled()
     except webauthn_errors.OTPWebAuthnApiError as error:
+        logger.warning(
+            "security key verification failed",
+            extra={"user_id": acting_user.pk, "reason": error.code},
+        )
         with transaction.atomic():
             record(
                 actor=acting_user,

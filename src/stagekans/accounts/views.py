@@ -157,6 +157,8 @@ def security_key_registered(request: HttpRequest) -> HttpResponse:
     this is the user's first second factor, otherwise back with a confirmation."""
     user: User = request.user  # type: ignore[assignment]
     target = _safe_next(request, reverse("accounts:security"))
+    if not two_factor.has_second_factor(user):
+        return redirect("accounts:security")
     codes = security_keys.issue_first_recovery_codes(acting_user=user)
     if codes is not None:
         return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": target})
