@@ -27,7 +27,9 @@ LAST_SEEN_SESSION_KEY = "stagekans_last_seen"
 LAST_SEEN_RESOLUTION_SECONDS = 60
 
 # Paths a logged-in member of staff may reach before the second step: the login and logout,
-# the second-step pages themselves, static files and the language switch.
+# the second-step pages themselves (with the security-key endpoints: django-otp-webauthn refuses
+# a registration from an unverified session of a user who has any factor), static files and
+# the language switch.
 _OPEN_PREFIXES = ("/static/", "/i18n/", "/favicon")
 
 
@@ -37,6 +39,11 @@ def _open_paths() -> tuple[str, ...]:
         reverse("accounts:logout"),
         reverse("accounts:otp_verify"),
         reverse("accounts:otp_setup"),
+        reverse("accounts:security_key_register_begin"),
+        reverse("accounts:security_key_register_complete"),
+        reverse("accounts:security_key_verify_begin"),
+        reverse("accounts:security_key_verify_complete"),
+        reverse("accounts:security_key_js_catalog"),
         *_OPEN_PREFIXES,
     )
 
@@ -58,7 +65,12 @@ class SecondFactorRequiredMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": _("Tweede stap vereist: log in met uw authenticator-app.")},
+                    {
+                        "detail": _(
+                            "Tweede stap vereist: log in met uw authenticator-app of "
+                            "beveiligingssleutel."
+                        )
+                    },
                     status=403,
                 )
             target = "accounts:otp_verify" if has_second_factor(user) else "accounts:otp_setup"

@@ -1,8 +1,11 @@
-"""The second factor (TOTP, django-otp) and the per-role session rules.
+"""The second factor (django-otp) and the per-role session rules.
 
-Which roles need a second factor and how long a session may be idle is data in
-`accounts/roles.py` (`second_factor`, `idle_minutes`). Recovery codes are django-otp static
-tokens: ten single-use codes, shown once when the authenticator app is set up.
+A second factor is an authenticator app (TOTP) or a security key / passkey (WebAuthn, through
+django-otp-webauthn; registering and removing keys is in `accounts/security_keys.py`). Which
+roles need one and how long a session may be idle is data in `accounts/roles.py`
+(`second_factor`, `idle_minutes`). Recovery codes are django-otp static tokens: ten single-use
+codes, shown once when the first second factor is set up. They are a way back in, not a second
+factor of their own.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from stagekans.accounts.models import User
 from stagekans.accounts.roles import LONGEST_IDLE_MINUTES, ROLES, RoleDefinition
@@ -41,7 +45,8 @@ def _role_definitions(user: User) -> list[RoleDefinition]:
 
 
 def requires_second_factor(user: User) -> bool:
-    """Every staff role (everyone but students), superusers and /beheer/ users need a TOTP."""
+    """Every staff role (everyone but students), superusers and /beheer/ users need a second
+    factor (authenticator app or security key)."""
     if not user.is_authenticated:
         return False
     if user.is_superuser or user.is_staff:
@@ -61,8 +66,19 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
 
+def has_security_key(user: User) -> bool:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
 def has_second_factor(user: User) -> bool:
-    return confirmed_totp_device(user) is not None
+    """An authenticator app or a security key; recovery codes alone do not count."""
+    return confirmed_totp_device(user) is not None or has_security_key(user)
+
+
+def has_recovery_codes(user: User) -> bool:
+    return StaticToken.objects.filter(
+        device__user=user, device__name=RECOVERY_DEVICE_NAME, device__confirmed=True
+    ).exists()
 
 
 def unconfirmed_totp_device(user: User) -> TOTPDevice:
@@ -78,7 +94,9 @@ def _new_recovery_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-def _issue_recovery_codes(user: User) -> list[str]:
+def issue_recovery_codes(user: User) -> list[str]:
+    """New recovery codes for `user`, replacing the old ones. Call inside the transaction of
+    the change that needs them, and record RECOVERY_CODES_ISSUED there."""
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
@@ -99,7 +117,7 @@ def confirm_totp_device(
     TOTPDevice.objects.filter(user=acting_user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    codes = _issue_recovery_codes(acting_user)
+    codes = issue_recovery_codes(acting_user)
     record(actor=acting_user, event=AuditEvent.SECOND_FACTOR_REGISTERED, obj=acting_user)
     record(
         actor=acting_user,
@@ -113,7 +131,7 @@ def confirm_totp_device(
 
 @transaction.atomic
 def regenerate_recovery_codes(*, acting_user: User) -> list[str]:
-    codes = _issue_recovery_codes(acting_user)
+    codes = issue_recovery_codes(acting_user)
     record(
         actor=acting_user,
         event=AuditEvent.RECOVERY_CODES_ISSUED,

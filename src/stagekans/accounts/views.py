@@ -9,13 +9,18 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp_webauthn import exceptions as webauthn_errors
+from django_otp_webauthn import views as webauthn_views
 
-from stagekans.accounts import services, two_factor
+from stagekans.accounts import security_keys, services, two_factor
 from stagekans.accounts.forms import (
     LoginForm,
     OutboxPasswordResetForm,
@@ -76,7 +81,13 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/otp_verify.html",
-        {"form": form, "next": target},
+        {
+            "form": form,
+            "next": target,
+            "has_totp": two_factor.confirmed_totp_device(user) is not None,
+            "has_security_key": two_factor.has_security_key(user),
+            "webauthn_config": _webauthn_config(request),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -85,9 +96,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 def otp_setup(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     target = _safe_next(request, reverse("portal:home"))
-    if two_factor.has_second_factor(user):
-        if not user.is_verified():  # type: ignore[attr-defined]
-            return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': target})}")
+    if two_factor.has_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]
+        return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': target})}")
+    if two_factor.confirmed_totp_device(user) is not None:
         messages.info(request, _("Uw authenticator-app is al ingesteld."))
         return redirect("accounts:security")
     device = two_factor.unconfirmed_totp_device(user)
@@ -109,6 +120,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "next": target,
             "qr_svg": qr.svg_inline(scale=4, dark="#000", light="#fff", title=_("QR-code")),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "webauthn_config": _webauthn_config(request),
         },
         status=400 if form.errors else 200,
     )
@@ -116,7 +128,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
-    """The user's own page: password, authenticator app and recovery codes."""
+    """The user's own page: password, authenticator app, security keys and recovery codes."""
     user: User = request.user  # type: ignore[assignment]
     if request.method == "POST" and "recovery" in request.POST:
         if not two_factor.has_second_factor(user):
@@ -132,9 +144,86 @@ def security(request: HttpRequest) -> HttpResponse:
         "accounts/security.html",
         {
             "has_second_factor": two_factor.has_second_factor(user),
+            "has_totp": two_factor.confirmed_totp_device(user) is not None,
             "second_factor_required": two_factor.requires_second_factor(user),
+            "security_keys": security_keys.security_keys(user),
+            "webauthn_config": _webauthn_config(request),
         },
     )
+
+
+@login_required
+@require_POST
+def security_key_registered(request: HttpRequest) -> HttpResponse:
+    """Where the page goes once the browser script has registered a key: recovery codes if
+    this is the user's first second factor, otherwise back with a confirmation."""
+    user: User = request.user  # type: ignore[assignment]
+    target = _safe_next(request, reverse("accounts:security"))
+    if not two_factor.has_second_factor(user):
+        return redirect("accounts:security")
+    codes = security_keys.issue_first_recovery_codes(acting_user=user)
+    if codes is not None:
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": target})
+    messages.success(request, _("Uw beveiligingssleutel is toegevoegd."))
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def security_key_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        security_keys.remove_security_key(acting_user=user, key_id=pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("De beveiligingssleutel is verwijderd."))
+    return redirect("accounts:security")
+
+
+def _webauthn_config(request: HttpRequest) -> dict[str, Any]:
+    """Data for django-otp-webauthn's browser scripts (read from a JSON script element: data,
+    not code, so the CSP without inline script holds)."""
+    return {
+        "autocompleteLoginFieldSelector": None,
+        "nextFieldSelector": "input[name='next']",
+        "csrfToken": get_token(request),
+        "beginRegistrationUrl": reverse("accounts:security_key_register_begin"),
+        "completeRegistrationUrl": reverse("accounts:security_key_register_complete"),
+        "beginAuthenticationUrl": reverse("accounts:security_key_verify_begin"),
+        "completeAuthenticationUrl": reverse("accounts:security_key_verify_complete"),
+    }
+
+
+# The JSON endpoints of the library's scripts. Its begin views are used as they are (they
+# require a logged-in user, and for registration a verified one if any factor exists); the
+# complete views go through our audited actions.
+
+
+class CompleteSecurityKeyRegistrationView(webauthn_views.CompleteCredentialRegistrationView):
+    def post(self, *args: Any, **kwargs: Any) -> JsonResponse:
+        device = security_keys.register_security_key(
+            acting_user=self.get_user(),
+            request=self.request,
+            state=self.get_state(),
+            data=self.request.data,
+        )
+        return JsonResponse({"id": device.pk})
+
+
+class CompleteSecurityKeyVerificationView(webauthn_views.CompleteCredentialAuthenticationView):
+    def check_can_authenticate(self) -> None:
+        if self.get_user() is None:  # a key is a second step only, never a login of its own
+            raise webauthn_errors.NotAuthenticated()
+
+    def post(self, *args: Any, **kwargs: Any) -> JsonResponse:
+        device = security_keys.verify_security_key(
+            acting_user=self.get_user(),
+            request=self.request,
+            state=self.get_state(),
+            data=self.request.data,
+        )
+        return JsonResponse({"id": device.pk, "redirect_url": self.get_success_url()})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -26,6 +26,8 @@ class AuditEvent(models.TextChoices):
     SECOND_FACTOR_FAILED = "second_factor.failed", _("Tweede stap mislukt")
     SECOND_FACTOR_REGISTERED = "second_factor.registered", _("Tweede stap ingesteld")
     RECOVERY_CODES_ISSUED = "second_factor.recovery_codes", _("Herstelcodes aangemaakt")
+    SECURITY_KEY_REGISTERED = "second_factor.key_registered", _("Beveiligingssleutel toegevoegd")
+    SECURITY_KEY_REMOVED = "second_factor.key_removed", _("Beveiligingssleutel verwijderd")
     PASSWORD_CHANGED = "password.changed", _("Wachtwoord gewijzigd")
     PASSWORD_RESET_DONE = "password.reset", _("Wachtwoord hersteld via e-mail")
     SCHOOL_CREATED = "school.created", _("School aangemaakt")

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "csp",
     "stagekans.core",
     "stagekans.accounts",
@@ -336,6 +337,18 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Stagekans"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Security keys and passkeys (django-otp-webauthn): a second factor beside the app ---------
+# Only ever a second step after the password: no passwordless login (it would bypass the
+# lockout and the login audit). The relying party id is the site's domain; a key registered
+# for one id does not work for another. Production derives both from its allowed host.
+OTP_WEBAUTHN_RP_ID: str = env.get("WEBAUTHN_RP_ID") or "localhost"
+OTP_WEBAUTHN_RP_NAME = "Stagekans"
+OTP_WEBAUTHN_ALLOWED_ORIGINS: list[str] = env.get("WEBAUTHN_ALLOWED_ORIGINS") or [
+    "http://localhost:8000"
+]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "stagekans.accounts.webauthn"
 
 # --- Sessions (finding 8): idle timeout per role in accounts/roles.py, outer bound here --------
 SESSION_COOKIE_AGE = 12 * 60 * 60

@@ -136,6 +136,21 @@ DECLARED: list[EnvVar] = [
         "coverage) may age before a background refresh recounts them; 0 counts on every view.",
     ),
     EnvVar(
+        "WEBAUTHN_RP_ID",
+        "",
+        "Domain that security keys and passkeys are registered for (the WebAuthn relying party "
+        "id), e.g. stagekans.nl. Changing it makes every registered key unusable. Empty: the "
+        "first host name in DJANGO_ALLOWED_HOSTS in production, localhost elsewhere.",
+    ),
+    EnvVar(
+        "WEBAUTHN_ALLOWED_ORIGINS",
+        "",
+        "Comma-separated origins the browser may run a security-key ceremony from, e.g. "
+        "https://stagekans.nl. Empty: https://<WEBAUTHN_RP_ID> in production, "
+        "http://localhost:8000 elsewhere (Chromium treats http://localhost as secure).",
+        list,
+    ),
+    EnvVar(
         "STAGEKANS_TRUSTED_PROXY_COUNT",
         "0",
         "Number of reverse proxies of our own in front of the web processes, each appending to "
