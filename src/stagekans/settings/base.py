@@ -115,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 CACHES = {"default": env.cache_config()}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Same backend, one client object per pool instead of one per call (core/cache.py).
+    CACHES["default"]["BACKEND"] = "stagekans.core.cache.RedisCache"
 if "redis" in CACHES["default"]["BACKEND"].lower():
     # A cache that hangs must not hang every request (and /readyz): fail fast instead.
     CACHES["default"].setdefault("OPTIONS", {})
