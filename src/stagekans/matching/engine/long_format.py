@@ -221,6 +221,16 @@ def _unpack(keys: npt.NDArray[np.uint64]) -> list[str]:
     return list(pa.array(raw, type=pa.binary()).cast(pa.string()).to_pylist())
 
 
+def _matrix_labels(matrix: npt.NDArray[np.uint8]) -> list[str]:
+    """The labels of byte rows; fixed-width rows are framed by NUL and split in one call."""
+    m, width = matrix.shape
+    if m == 0 or width == 0 or not matrix.all():  # padding: some labels are shorter
+        return _unpack(_keys(matrix))
+    framed = np.zeros((m, width + 1), dtype=np.uint8)
+    framed[:, :width] = matrix
+    return framed.tobytes()[:-1].decode("utf-8").split("\x00")
+
+
 def _hash_codes(keys: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint64], IntArray]:
     """Distinct keys (first-seen order) and each row's index among them: one integer hash pass."""
     encoded = pc.dictionary_encode(pa.array(keys.view(np.int64)))
@@ -241,7 +251,7 @@ def factorise(array: pa.Array) -> Factorised:
             index -= 1
             codes = index[slots]
             del index, slots
-            return Factorised(codes, _unpack(_keys(_undense(np.flatnonzero(seen), radix))))
+            return Factorised(codes, _matrix_labels(_undense(np.flatnonzero(seen), radix)))
         distinct, codes = _hash_codes(_keys(matrix))
         order = np.argsort(distinct)
         rank = np.empty(order.size, dtype=np.int64)
