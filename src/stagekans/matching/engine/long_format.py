@@ -2,8 +2,11 @@
 
 A database export or a CSV file names students and placements by string ids, one row per
 (student, placement, rank). Mapping half a million ids to indices one Python object at a time
-costs seconds, so labels are factorised with Arrow's hash-based dictionary encoding and rows are
-placed into their student's list by a counting scatter (a sort only when ranks have gaps).
+costs seconds, so labels are factorised without Python-level work: ids of at most eight bytes
+(``S0000001``, ``P000001``) through a dense table indexed by their varying byte columns (a
+scatter and a gather, no hashing), or by an integer hash of their packed bytes when that table
+would be too large, and longer labels by Arrow's dictionary encoding. Rows are placed into their
+student's list by a counting scatter (a sort only when ranks have gaps).
 
 Students and placements are indexed in sorted label order (Arrow sorts UTF-8 bytes, which is the
 same as Python's code-point order), so the row order of the export cannot change the result.
