@@ -656,7 +656,11 @@ def _same(flag: bool | None) -> str:
 
 
 def render(
-    all_cases: list[Case], comparison: list[dict[str, Any]], started: dt.datetime, repeats: int
+    all_cases: list[Case],
+    comparison: list[dict[str, Any]],
+    started: dt.datetime,
+    repeats: int,
+    old_ref: str = OLD_REF,
 ) -> str:
     lines = [
         SECTION,
@@ -664,7 +668,8 @@ def render(
         f"Command (from the repository root): `{COMMAND}`",
         "",
         f"Measured {started:%Y-%m-%d %H:%M} UTC on: {machine()}. *old* is the engine at "
-        f"`{OLD_REF[:10]}` (before issue 16), *new* this branch; every figure is the **median of "
+        f"`{old_ref[:10]}`{' (before issue 16)' if old_ref == OLD_REF else ''}, *new* this "
+        "branch; every figure is the **median of "
         f"{repeats} interleaved runs** (old, new, new, old, ...), each run a fresh process. *Peak "
         "RSS* is the worker process's high-water mark (Python, numpy, pyarrow, the loaded input "
         "arrays and the match; measured as VmHWM, because `ru_maxrss` inherits the parent's peak "
@@ -844,7 +849,7 @@ def main() -> int:
             comparison = run_comparison([1_000] if args.quick else [10_000, 100_000], args.repeats)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    text = render(all_cases, comparison, started, args.repeats)
+    text = render(all_cases, comparison, started, args.repeats, args.old_ref)
     print(text)
     if args.results is not None:
         write_section(args.results, text)
