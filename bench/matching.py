@@ -200,6 +200,7 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
             company_rank=company_rows,
         )
         out["build_seconds"] = time.perf_counter() - start
+        out["build_cpu"] = time.process_time() - cpu
         result = match(instance, config)
         out["seconds"] = time.perf_counter() - start
         out["cpu"] = time.process_time() - cpu
@@ -655,7 +656,11 @@ def _same(flag: bool | None) -> str:
 
 
 def render(
-    all_cases: list[Case], comparison: list[dict[str, Any]], started: dt.datetime, repeats: int
+    all_cases: list[Case],
+    comparison: list[dict[str, Any]],
+    started: dt.datetime,
+    repeats: int,
+    old_ref: str = OLD_REF,
 ) -> str:
     lines = [
         SECTION,
@@ -663,7 +668,8 @@ def render(
         f"Command (from the repository root): `{COMMAND}`",
         "",
         f"Measured {started:%Y-%m-%d %H:%M} UTC on: {machine()}. *old* is the engine at "
-        f"`{OLD_REF[:10]}` (before issue 16), *new* this branch; every figure is the **median of "
+        f"`{old_ref[:10]}`{' (before issue 16)' if old_ref == OLD_REF else ''}, *new* this "
+        "branch; every figure is the **median of "
         f"{repeats} interleaved runs** (old, new, new, old, ...), each run a fresh process. *Peak "
         "RSS* is the worker process's high-water mark (Python, numpy, pyarrow, the loaded input "
         "arrays and the match; measured as VmHWM, because `ru_maxrss` inherits the parent's peak "
@@ -799,6 +805,12 @@ def main() -> int:
     parser.add_argument("--old-ref", default=OLD_REF, help="git revision of the old engine")
     parser.add_argument("--no-old", action="store_true", help="skip the old engine")
     parser.add_argument("--only", help="run only cases whose group is in this comma list")
+    parser.add_argument(
+        "--old-arrow",
+        action="store_true",
+        help="the old ref takes Arrow input too (a ref after issue 16): run it on that case",
+    )
+    parser.add_argument("--runs-json", type=Path, help="also write every run's figures here")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -815,14 +827,29 @@ def main() -> int:
         if args.only:
             groups = set(args.only.split(","))
             all_cases = [case for case in all_cases if case.group in groups]
+        if args.old_arrow:
+            for case in all_cases:
+                if case.kind == "long-arrow":
+                    case.old = True
         run_cases(all_cases, args.repeats, old_source, folder)
+        if args.runs_json is not None:
+            args.runs_json.write_text(
+                json.dumps(
+                    [
+                        {"group": c.group, "name": c.name, "runs": c.runs, "check": c.check}
+                        for c in all_cases
+                    ],
+                    indent=1,
+                    default=str,
+                )
+            )
         comparison = []
         if not args.only or "package" in args.only:
             print("comparison with matching...", file=sys.stderr, flush=True)
             comparison = run_comparison([1_000] if args.quick else [10_000, 100_000], args.repeats)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    text = render(all_cases, comparison, started, args.repeats)
+    text = render(all_cases, comparison, started, args.repeats, args.old_ref)
     print(text)
     if args.results is not None:
         write_section(args.results, text)

@@ -5,17 +5,40 @@ The instance and shuffled rows are those of bench/matching.py's long-format case
 students, skewed + mixed, string ids ``S0000001``/``P000001``). Run from the repository root::
 
     PYTHONPATH=src .venv/bin/python bench/matching_long_build.py lists   # or: arrow
+
+``--all-lists`` also hands the rank and company-rank columns over as Python lists of ints (as a
+database cursor returns them) instead of numpy arrays; ``--runs N`` builds N times in the process
+(the first run includes importing ``pyarrow.compute``). The last line is JSON: every run's CPU
+and wall seconds, the peak RSS of the process (VmHWM) and its RSS before the first build (the
+input), and the instance's fingerprint, so two engine versions can be shown to build the same
+instance.
 """
 
+import argparse
 import gc
-import sys
+import json
 import time
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
 from stagekans.matching.engine import Instance
 from stagekans.matching.engine.synthetic import MIXED_CAPACITY_BANDS, national_instance
+
+
+def status(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("kind", nargs="?", choices=["lists", "arrow"], default="lists")
+parser.add_argument("--all-lists", action="store_true", help="ranks as Python lists too")
+parser.add_argument("--runs", type=int, default=3)
+args = parser.parse_args()
 
 n, P = 500_000, 30_000
 inst = national_instance(
@@ -30,18 +53,38 @@ placement_names = np.char.add("P", np.char.zfill(np.arange(P).astype(str), 6))
 students = student_names[owner[shuffle]].tolist()
 places = placement_names[inst.pref_placement[shuffle]].tolist()
 capacity_ids = placement_names.tolist()
-kind = sys.argv[1] if len(sys.argv) > 1 else "lists"
+kind = args.kind
 if kind == "arrow":
     students, places, capacity_ids = pa.array(students), pa.array(places), pa.array(capacity_ids)
 assert inst.company_rank is not None
 rank_rows, company_rows = rank[shuffle], inst.company_rank[shuffle]
-for _ in range(3):
+if args.all_lists:
+    rank_rows, company_rows = rank_rows.tolist(), company_rows.tolist()
+del owner, shuffle, student_names, placement_names, rank
+gc.collect()
+rss_before = status("VmRSS")
+runs = []
+fingerprint = ""
+for _ in range(args.runs):
     gc.collect()
     cpu, wall = time.process_time(), time.perf_counter()
-    Instance.from_long_format(
+    built = Instance.from_long_format(
         students, places, rank_rows, capacity_ids, inst.capacity, company_rank=company_rows
     )
-    print(
-        f"{kind}: cpu {time.process_time() - cpu:.2f} s, wall {time.perf_counter() - wall:.2f} s",
-        flush=True,
+    runs.append((time.process_time() - cpu, time.perf_counter() - wall))
+    print(f"{kind}: cpu {runs[-1][0]:.2f} s, wall {runs[-1][1]:.2f} s", flush=True)
+    fingerprint = built.fingerprint()
+    del built
+print(
+    json.dumps(
+        {
+            "kind": kind,
+            "all_lists": args.all_lists,
+            "cpu": [round(c, 3) for c, _ in runs],
+            "wall": [round(w, 3) for _, w in runs],
+            "rss_before": rss_before,
+            "peak_rss": status("VmHWM"),
+            "fingerprint": fingerprint,
+        }
     )
+)

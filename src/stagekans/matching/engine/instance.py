@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -92,7 +92,8 @@ def as_float_array(name: str, values: npt.ArrayLike) -> FloatArray:
 def _labels(name: str, ids: Sequence[Hashable] | None, expected: int) -> tuple[str, ...] | None:
     if ids is None:
         return None
-    labels = tuple(map(str, ids))
+    # Made str once, by __post_init__ (converting here as well cost a pass over 500k labels).
+    labels = cast("tuple[str, ...]", tuple(ids))
     if len(labels) != expected:
         raise InputError(f"{name} has {len(labels)} entries but the instance has {expected}")
     return labels
@@ -394,8 +395,9 @@ class Instance:
                 )
 
         ranked = long_format.present(placement_array)
+        rows: IntArray | None
         if bool(ranked.all()):  # every row names a placement: no copies needed
-            rows = np.arange(n_rows, dtype=np.int64)
+            rows = None
             s_idx, rank_rows, ranked_array = s_all, ranks, placement_array
         else:
             rows = np.flatnonzero(ranked)
@@ -405,7 +407,8 @@ class Instance:
         p_idx = long_format.lookup(ranked_array, placement_ids)
         unknown_placement = p_idx < 0
         if unknown_placement.any():
-            row = int(rows[np.flatnonzero(unknown_placement)[0]])
+            row = int(np.flatnonzero(unknown_placement)[0])
+            row = row if rows is None else int(rows[row])
             s_label = str(student_array[row].as_py())
             p_label = str(placement_array[row].as_py())
             raise InputError(
@@ -425,7 +428,7 @@ class Instance:
                 occurrences=count,
             )
         ptr = ptr_or_duplicate
-        source = rows[order]
+        source = order if rows is None else rows[order]
 
         def aligned(values: npt.ArrayLike | None, name: str) -> npt.NDArray[Any] | None:
             if values is None:
