@@ -22,7 +22,9 @@ import threading
 from typing import Any
 
 HOSTNAME = b"sink.local"
-EHLO_REPLY = b"250-" + HOSTNAME + b"\r\n250-SIZE 33554432\r\n250-8BITMIME\r\n250 HELP\r\n"
+EHLO_REPLY = (
+    b"250-" + HOSTNAME + b"\r\n250-PIPELINING\r\n250-SIZE 33554432\r\n250-8BITMIME\r\n250 HELP\r\n"
+)
 TERMINATOR = b"\r\n.\r\n"
 MAX_LINE = 4096
 
