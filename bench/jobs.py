@@ -7,8 +7,13 @@ postgres://postgres@127.0.0.1:5432/stagekans_bench_jobs), loads the national dat
 (`seed_national`: 250k companies, ~490k recognitions, 500k students, 550k accounts, 200k
 meldpunt reports) when it is empty, and then runs each job in a fresh Python process (so the
 peak memory is that job's), interleaving the repetitions, and prints the median time, rows/s
-and peak RSS against the target. Mail goes to a local SMTP sink (aiosmtpd, its own process);
-tasks go to Redis (not eager), whose queue length shows how many drain tasks the jobs queued.
+and peak RSS against the target. Mail goes to a local SMTP sink in its own process
+(bench/smtp_sink.py; `--sink lean`, the default, or `--sink aiosmtpd`), and every drain run is
+checked against the outbox rows by plain SQL (every due row marked sent once, and the sink got
+exactly one message for each, to its recipient, with distinct Message-IDs); tasks go to Redis
+(not eager), whose queue length shows how many drain tasks the jobs queued. The national data
+set is loaded only for jobs that read it: `--only drain` on an empty database writes the 50k
+mails itself (with the product's own mail texts).
 
 Every run writes new rows (new KvK numbers, a new hand-out version, reminders of another week),
 so a repetition never measures a no-op by accident; the database grows by one import per run.
@@ -32,6 +37,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/stagekans_bench_jobs"
+DRAIN_MAILS = 50_000
+# jobs that read nothing of the national data set (the drain writes its own mails when needed)
+NO_NATIONAL_DATA = {"drain"}
 
 # job: (label, target seconds, target peak MB or None, what the target says)
 TARGETS: dict[str, tuple[str, float, float | None, str]] = {
@@ -118,6 +126,42 @@ def _csv_new_rows(n: int, run: int) -> str:
     return out.getvalue()
 
 
+def _enqueue_drain_mails(n: int, run: int) -> None:
+    """n mails as the product writes them: half voorlichting reminders to students, half hand-out
+    notices to trainers (subject, body and link rendered by the product's own functions), each
+    to an address of its own (the drain check matches recipients one to one)."""
+    from django.db import transaction
+
+    from stagekans.informatiepakket.models import HandoutVersion
+    from stagekans.informatiepakket.services import _delivery_mails
+    from stagekans.notifications.services import enqueue_mails
+    from stagekans.voorlichting.services import reminder_mail
+
+    stamp = f"{time.time_ns():x}"
+    version = HandoutVersion(title_nl="Veiligheid voor praktijkopleiders", version=3)
+
+    def mails() -> Any:
+        for i in range(n):
+            if i % 2:
+                yield reminder_mail(
+                    email=f"student{i}.{stamp}@leerling.example.nl",
+                    given_name="Sanne",
+                    student_id=i,
+                    version=run + 1,
+                    week=stamp,
+                )
+            else:
+                yield from _delivery_mails(
+                    1_000_000 + i,
+                    version,
+                    [f"opleider{i}.{stamp}@bedrijf.example.nl"],
+                    reminder=i % 4 == 2,
+                )
+
+    with transaction.atomic():
+        assert enqueue_mails(mails()) == n
+
+
 def _csv_register() -> str:
     """The whole register as it stands (first location per company), for the re-import."""
     import csv
@@ -158,6 +202,18 @@ def child(job: str, run: int) -> dict[str, Any]:
     from django.utils import timezone
 
     result: dict[str, Any] = {"job": job, "run": run}
+    if job == "drain_mails":  # before the drain, in a process of its own (not in its peak RSS)
+        from stagekans.notifications.models import OutboxMessage
+
+        owed = OutboxMessage.objects.filter(sent_at__isnull=True).count()
+        if owed < DRAIN_MAILS:  # a database without the national jobs' mails: write our own
+            _enqueue_drain_mails(DRAIN_MAILS - owed, run)
+        result["written"] = max(DRAIN_MAILS - owed, 0)
+        # Autovacuum is off on the shared benchmark server; without this every run drains a
+        # table with the dead rows of all earlier runs (and the "before" and "after" code would
+        # be measured on different tables). Production has autovacuum on.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE notifications_outboxmessage")
     if job in ("import_20k", "import_250k", "reimport"):
         from stagekans.register.importer import import_register
 
@@ -211,13 +267,13 @@ def child(job: str, run: int) -> dict[str, Any]:
         ids = list(
             OutboxMessage.objects.filter(sent_at__isnull=True)
             .order_by("id")
-            .values_list("id", flat=True)[:50_000]
+            .values_list("id", flat=True)[:DRAIN_MAILS]
         )
         OutboxMessage.objects.filter(id__in=ids).update(next_attempt_at=timezone.now())
         started = time.perf_counter()
         sent = outbox.drain()
         seconds = time.perf_counter() - started
-        result.update(rows=sent, seconds=seconds, due=len(ids))
+        result.update(rows=sent, seconds=seconds, due=len(ids), due_ids=ids)
     elif job == "coverage":
         # What the two national coverage pages do per view: read the precomputed figures
         # (core/snapshots.py) and render the page's template. The recount itself runs in the
@@ -343,22 +399,49 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-SINK = """
-import asyncio, sys
-from aiosmtpd.controller import Controller
-class Sink:
-    count = 0
-    async def handle_DATA(self, server, session, envelope):
-        Sink.count += 1
-        return "250 OK"
-c = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]))
-c.start()
-print("ready", flush=True)
-try:
-    sys.stdin.read()
-finally:
-    c.stop()
-"""
+def _check_drain(database_url: str, outcome: dict[str, Any], report: dict[str, Any]) -> str:
+    """The drain's result checked without its code: the outbox rows that were due (plain SQL)
+    against what the SMTP sink received. Returns "" when they agree, else what differs."""
+    from collections import Counter
+
+    import psycopg
+
+    due_ids = outcome.pop("due_ids")
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            'SELECT "to", sent_at IS NOT NULL, attempts FROM notifications_outboxmessage '
+            "WHERE id = ANY(%s)",
+            [due_ids],
+        ).fetchall()
+    problems = []
+    if len(rows) != len(due_ids):
+        problems.append(f"{len(due_ids) - len(rows)} due rows missing")
+    if not all(sent for _to, sent, _a in rows):
+        problems.append(f"{sum(not sent for _to, sent, _a in rows)} due rows not marked sent")
+    if any(attempts != 1 for _to, _s, attempts in rows):
+        problems.append("a row was attempted more than once")
+    if report["messages"] != len(due_ids):
+        problems.append(f"sink received {report['messages']} messages for {len(due_ids)} due")
+    expected = Counter(to for to, _s, _a in rows)
+    got = Counter(r for rcpts in report["recipients"] for r in rcpts)
+    if got != expected:
+        problems.append(
+            f"recipients differ: {sum((expected - got).values())} missing, "
+            f"{sum((got - expected).values())} unexpected or twice"
+        )
+    ids = report["message_ids"]
+    if len(set(ids)) != len(ids) or "" in ids:
+        problems.append("Message-IDs missing or repeated")
+    outcome["checked"] = {
+        "due_rows": len(due_ids),
+        "rows_marked_sent": sum(sent for _to, sent, _a in rows),
+        "sink_messages": report["messages"],
+        "sink_distinct_message_ids": len(set(ids)),
+        "sink_recipients_match_rows": got == expected,
+        "sink_megabytes": round(report["octets"] / 1e6, 1),
+        "ok": not problems,
+    }
+    return "; ".join(problems)
 
 
 def loadavg() -> str:
@@ -373,6 +456,12 @@ def main() -> None:
     parser.add_argument("--repeat-slow", type=int, default=1, help="runs of import_250k")
     parser.add_argument("--only", nargs="*", default=ORDER)
     parser.add_argument("--results", default="")
+    parser.add_argument(
+        "--sink",
+        choices=["lean", "aiosmtpd"],
+        default="lean",
+        help="SMTP sink process (bench/smtp_sink.py): the lean asyncio one or aiosmtpd",
+    )
     parser.add_argument("--child", default="")
     parser.add_argument("--run", type=int, default=0)
     args = parser.parse_args()
@@ -409,13 +498,16 @@ def main() -> None:
          "from stagekans.education.models import Student; print(Student.objects.count())"],
         cwd=REPO, env=env, check=True, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1]  # fmt: skip
-    if int(seeded) == 0:
+    if int(seeded) == 0 and not set(args.only) <= NO_NATIONAL_DATA:
         started = time.monotonic()
         subprocess.run([PYTHON, "manage.py", "seed_national"], cwd=REPO, env=env, check=True)
         print(f"national data set loaded in {time.monotonic() - started:.0f} s", flush=True)
 
     sink = subprocess.Popen(
-        [PYTHON, "-c", SINK, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [PYTHON, str(REPO / "bench" / "smtp_sink.py"), str(port), "--kind", args.sink],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
     machine = (
@@ -423,13 +515,22 @@ def main() -> None:
         f"Linux {platform.release()}; Python {platform.python_version()}"
     )
     load_start = loadavg()
-    print(f"machine: {machine}; load average (1/5/15 min) at start: {load_start}", flush=True)
+    print(
+        f"machine: {machine}; load average (1/5/15 min) at start: {load_start}; "
+        f"SMTP sink: {args.sink}",
+        flush=True,
+    )
     results: dict[str, list[dict[str, Any]]] = {job: [] for job in args.only}
     try:
         for run in range(args.repeat):
             for job in [j for j in ORDER if j in args.only]:
                 if job == "import_250k" and run >= args.repeat_slow:
                     continue
+                if job == "drain":
+                    subprocess.run(
+                        [PYTHON, str(Path(__file__)), "--child", "drain_mails", "--run", str(run)],
+                        cwd=REPO, env=env, check=True, capture_output=True,
+                    )  # fmt: skip
                 if args.redis_url:
                     import redis
 
@@ -446,6 +547,14 @@ def main() -> None:
                     raise SystemExit(f"job {job} failed")
                 outcome = json.loads(line[len("RESULT ") :])
                 outcome["load"] = load
+                assert sink.stdin is not None and sink.stdout is not None
+                sink.stdin.write("report\n")
+                sink.stdin.flush()
+                report = json.loads(sink.stdout.readline())
+                if job == "drain":
+                    problems = _check_drain(args.database_url, outcome, report)
+                    if problems:
+                        raise SystemExit(f"drain check failed: {problems}")
                 if args.redis_url:
                     outcome["drain_tasks_queued"] = int(queue.llen("celery"))
                     queue.delete("celery")
@@ -462,7 +571,8 @@ def main() -> None:
                         f"drain tasks queued {outcome['drain_tasks_queued']}"
                         if "drain_tasks_queued" in outcome
                         else ""
-                    ),
+                    )
+                    + (f"  checked {outcome['checked']}" if "checked" in outcome else ""),
                     flush=True,
                 )
     finally:
@@ -502,7 +612,8 @@ def main() -> None:
         with open(args.results, "a", encoding="utf-8") as out:
             out.write(
                 f"\n## National background jobs (issue 18)\n\nCommand: `{command}`\n\n"
-                f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on: {machine}. "
+                f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on: {machine}; "
+                f"SMTP sink: {args.sink}. "
                 f"PostgreSQL on the same machine, shared with seven other engineers: load "
                 f"average (1/5/15 min) {load_start} at the start and {load_end} at the end. "
                 f"Each job runs in a fresh process (peak RSS = that whole process, Django "

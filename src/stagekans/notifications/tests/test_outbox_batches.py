@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from stagekans.notifications import services
+from stagekans.notifications import services, smtp
 from stagekans.notifications.models import OutboxMessage
 from stagekans.notifications.tests.backends import CountingBackend, WorkerCrash
 
@@ -212,7 +212,7 @@ def test_a_second_drain_waits_for_the_first():
     ],
 )
 def test_cached_header_folding_gives_the_same_bytes(subject):
-    """The drain folds repeated headers once (services._OutboxEmail); the bytes sent must equal
+    """The drain folds repeated headers once (smtp.OutboxEmail); the bytes sent must equal
     those of a plain Django message."""
     from django.core.mail import EmailMessage
 
@@ -222,5 +222,5 @@ def test_cached_header_folding_gives_the_same_bytes(subject):
         django_message: Any = EmailMessage(headers=fixed, **kwargs).message()
         plain = django_message.as_bytes(linesep="\r\n")
         for _ in range(2):  # the second time from the cache
-            cached: Any = services._OutboxEmail(headers=fixed, **kwargs).message()
+            cached: Any = smtp.OutboxEmail(headers=fixed, **kwargs).message()
             assert cached.as_bytes(linesep="\r\n") == plain
