@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from stagekans.geo.models import PostcodeArea
 from stagekans.geo.places import find_place
 from stagekans.jobs import services as jobs
 from stagekans.jobs.models import BackgroundJob, JobState
+from stagekans.register import import_staging as staging
 from stagekans.register import services
 from stagekans.register.hooks import run_grant_handlers_in_bulk
 from stagekans.register.models import Recognition, RecognitionConditions, RecognitionStatusChange
@@ -163,8 +163,23 @@ class UnreadableCsv(Exception):
         self.line, self.reason = line, reason
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The file's lines (ends kept, split at "\\n" as `io.StringIO` does), without a copy of the
+    file: `StringIO(text)` would hold four bytes per character of a national file."""
+    start, end = 0, len(text)
+    while text.startswith("\ufeff", start):
+        start += 1
+    while start < end:
+        stop = text.find("\n", start)
+        if stop == -1:
+            yield text[start:]
+            return
+        yield text[start : stop + 1]
+        start = stop + 1
+
+
 def _read(text: str) -> tuple[list[str] | None, Iterator[dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(_lines(text))
     try:
         header = list(reader.fieldnames) if reader.fieldnames else None
     except csv.Error as exc:
@@ -198,9 +213,18 @@ MAX_LENGTHS = {
 
 
 def _validate(text: str, report: ImportReport) -> list[_Row]:
+    """Every row of `text`, validated as `import_register` does (tests and small files)."""
+    with staging.staging_table():
+        _validate_into_staging(text, report)
+        return [_Row(*row) for row in staging.all_rows()]
+
+
+def _validate_into_staging(text: str, report: ImportReport) -> None:
+    """Check every row and stage the valid ones (import_staging); then the checks that span
+    rows, in SQL. Errors go to `report`, in row order."""
     try:
         header, raw_rows = _read(text)
-        return _validate_rows(header, raw_rows, report)
+        staging.load(rows=_valid_rows(header, raw_rows, report))
     except UnreadableCsv as exc:
         report.errors.append(
             RowError(
@@ -209,32 +233,93 @@ def _validate(text: str, report: ImportReport) -> list[_Row]:
                 _("Deze regel is geen geldige CSV (%(reason)s).") % {"reason": exc.reason},
             )
         )
-        return []
+        return
+    if report.rows == 0 and not report.errors:
+        return
+    errors = [*report.errors, *_file_conflicts()]
+    errors.sort(key=lambda e: e.row)  # stable: a row's own errors keep their order
+    report.errors[:] = errors
+    if not report.errors:
+        report.errors.extend(_register_conflicts())
 
 
-def _validate_rows(
+def _file_conflicts() -> list[RowError]:
+    """A company or recognition described differently in two rows: the later row is wrong."""
+    errors = []
+    for line, kind, first in staging.file_conflicts():
+        if kind == "company":
+            errors.append(
+                RowError(
+                    line,
+                    "company_name",
+                    _("Dit KvK-nummer staat in rij %(first)s met andere bedrijfsgegevens.")
+                    % {"first": first},
+                )
+            )
+        else:
+            errors.append(
+                RowError(
+                    line,
+                    "recognition_status",
+                    _("Deze erkenning staat in rij %(first)s met een andere status of datum.")
+                    % {"first": first},
+                )
+            )
+    return errors
+
+
+def _register_conflicts() -> list[RowError]:
+    """Rows must not overturn a decision already in the register."""
+    errors = []
+    for line, status, current_from in staging.register_conflicts():
+        if status == RecognitionStatus.RECOGNISED:
+            message = _(
+                "Deze erkenning staat al als erkend in het register (vanaf %(d)s); de "
+                "import wijzigt geen genomen besluiten."
+            ) % {"d": current_from}
+        else:
+            message = _(
+                "Deze erkenning is %(s)s; een nieuwe erkenning loopt via een aanvraag "
+                "en beoordeling, niet via de import."
+            ) % {"s": RecognitionStatus(status).label}
+        errors.append(RowError(line, "recognition_status", message))
+    return errors
+
+
+def _valid_rows(
     header: list[str] | None, raw_rows: Iterator[dict[str, str]], report: ImportReport
-) -> list[_Row]:
+) -> Iterator[staging.StagedRow]:
+    """Check the header and load the reference tables now (before the caller opens its COPY:
+    the connection serves one statement at a time); return the rows' check, a generator."""
     if header is None:
         report.errors.append(RowError(1, "-", _("Het bestand is leeg.")))
-        return []
+        return iter(())
     header = [h.strip() for h in header]
     missing = [c for c in COLUMNS if c not in header]
     for column in missing:
         report.errors.append(RowError(1, column, _("Deze kolom ontbreekt in de kopregel.")))
     if missing:
-        return []
-
-    sectors, size_classes = frozenset(Sector.values), frozenset(SizeClass.values)
-    pool: dict[str, str] = {}
+        return iter(())
     # Reference tables are small (a few thousand rows): load them once instead of per row.
-    qualifications = set(Qualification.objects.values_list("crebo", flat=True))
-    known_pc4 = set(PostcodeArea.objects.values_list("pc4", flat=True))
-    today = timezone.localdate()
+    return _checked_rows(
+        raw_rows,
+        report,
+        qualifications=frozenset(Qualification.objects.values_list("crebo", flat=True)),
+        known_pc4=frozenset(PostcodeArea.objects.values_list("pc4", flat=True)),
+    )
 
-    parsed: list[_Row] = []
-    companies_seen: dict[str, tuple[str, str, str, int]] = {}
-    recognitions_seen: dict[tuple[str, str], tuple[str, dt.date | None, int]] = {}
+
+def _checked_rows(
+    raw_rows: Iterator[dict[str, str]],
+    report: ImportReport,
+    *,
+    qualifications: frozenset[str],
+    known_pc4: frozenset[str],
+) -> Iterator[staging.StagedRow]:
+    """Check each row on its own; yield the valid ones as they go into the staging table and
+    add the errors of the others to `report` (nothing of the file is kept in memory)."""
+    sectors, size_classes = frozenset(Sector.values), frozenset(SizeClass.values)
+    today = timezone.localdate()
     for index, raw in enumerate(raw_rows):
         report.rows += 1
         line = index + 2
@@ -342,120 +427,29 @@ def _validate_rows(
         elif status == RecognitionStatus.REQUESTED and value["valid_from"]:
             err("valid_from", _("Laat dit veld leeg bij status 'requested'."))
 
-        if kvk in companies_seen and not errors:
-            name, sector, size, first = companies_seen[kvk]
-            if (name, sector, size) != (
-                value["company_name"],
-                value["sector"],
-                value["size_class"],
-            ):
-                err(
-                    "company_name",
-                    _("Dit KvK-nummer staat in rij %(first)s met andere bedrijfsgegevens.")
-                    % {"first": first},
-                )
-        key = (kvk, value["crebo"])
-        if key in recognitions_seen and not errors:
-            seen_status, seen_from, first = recognitions_seen[key]
-            if (seen_status, seen_from) != (status, valid_from):
-                err(
-                    "recognition_status",
-                    _("Deze erkenning staat in rij %(first)s met een andere status of datum.")
-                    % {"first": first},
-                )
         if errors:
             report.errors.extend(errors)
             continue
-        companies_seen.setdefault(
-            kvk, (value["company_name"], value["sector"], value["size_class"], line)
+        yield (
+            line,
+            kvk,
+            value["company_name"],
+            value["sector"],
+            value["size_class"],
+            value["street"],
+            value["house_number"],
+            postcode,
+            value["place"],
+            value["crebo"],
+            status,
+            valid_from,
         )
-        recognitions_seen.setdefault(key, (status, valid_from, line))
-        shared = pool.setdefault  # one string object per distinct value: a national file
-        parsed.append(  # repeats sectors, places, streets and crebos thousands of times
-            _Row(
-                line=line,
-                kvk=kvk,
-                company_name=value["company_name"],
-                sector=shared(value["sector"], value["sector"]),
-                size_class=shared(value["size_class"], value["size_class"]),
-                street=shared(value["street"], value["street"]),
-                house_number=shared(value["house_number"], value["house_number"]),
-                postcode=postcode,
-                place=shared(value["place"], value["place"]),
-                crebo=shared(value["crebo"], value["crebo"]),
-                status=shared(status, status),
-                valid_from=valid_from,
-            )
-        )
-    if report.errors:
-        return parsed
-    _check_against_register(parsed, report)
-    return parsed
 
 
-LOOKUP_CHUNK = 10_000  # keys per IN (...) look-up (PostgreSQL allows 65,535 parameters)
 # Fast paths for values already in their normal form (nearly every row of a register export);
 # anything else goes through the general normalisation and validation.
 _EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 _CANONICAL_POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
-
-
-def _check_against_register(rows: list[_Row], report: ImportReport) -> None:
-    """Rows must not overturn a decision already in the register.
-
-    Set-based: one narrow query per 10,000 KvK numbers (tuples, not model instances)."""
-    errors: list[RowError] = []
-    ordered = sorted(rows, key=lambda r: r.kvk)  # look up 10,000 rows' companies at a time
-    for start in range(0, len(ordered), LOOKUP_CHUNK):
-        part = ordered[start : start + LOOKUP_CHUNK]
-        existing: dict[tuple[str, str], tuple[str, dt.date | None]] = {
-            (kvk, crebo): (status, valid_from)
-            for kvk, crebo, status, valid_from in Recognition.objects.filter(
-                company__kvk_number__in={row.kvk for row in part}
-            ).values_list("company__kvk_number", "qualification__crebo", "status", "valid_from")
-        }
-        _check_part(part, existing, errors)
-    report.errors.extend(sorted(errors, key=lambda e: e.row))
-
-
-def _check_part(
-    rows: list[_Row],
-    existing: dict[tuple[str, str], tuple[str, dt.date | None]],
-    errors: list[RowError],
-) -> None:
-    for row in rows:
-        current = existing.get((row.kvk, row.crebo))
-        if current is None:
-            continue
-        status, current_from = current
-        if status == RecognitionStatus.REQUESTED:
-            continue  # requested → requested (nothing) or → recognised (grant)
-        if status == RecognitionStatus.RECOGNISED:
-            if row.status == RecognitionStatus.RECOGNISED and row.valid_from == current_from:
-                continue
-            errors.append(
-                RowError(
-                    row.line,
-                    "recognition_status",
-                    _(
-                        "Deze erkenning staat al als erkend in het register (vanaf %(d)s); de "
-                        "import wijzigt geen genomen besluiten."
-                    )
-                    % {"d": current_from},
-                )
-            )
-        elif row.status == RecognitionStatus.RECOGNISED:
-            errors.append(
-                RowError(
-                    row.line,
-                    "recognition_status",
-                    _(
-                        "Deze erkenning is %(s)s; een nieuwe erkenning loopt via een aanvraag "
-                        "en beoordeling, niet via de import."
-                    )
-                    % {"s": RecognitionStatus(status).label},
-                )
-            )
 
 
 IMPORT_JOB = "register.import"
@@ -463,18 +457,26 @@ CHUNK_ROWS = 2000
 
 
 def _chunks(rows: list[_Row], size: int) -> list[list[_Row]]:
-    """Rows grouped by company (first appearance order), cut into chunks of about `size` rows
-    that never split a company: a company, its locations and recognitions commit together."""
+    """Rows grouped by company (first appearance order), cut as `_plan` cuts them."""
     by_company: dict[str, list[_Row]] = {}
     for row in rows:
         by_company.setdefault(row.kvk, []).append(row)
-    chunks: list[list[_Row]] = []
-    current: list[_Row] = []
-    for company_rows in by_company.values():
-        if current and len(current) + len(company_rows) > size:
+    plan = _plan([(kvk, len(company_rows)) for kvk, company_rows in by_company.items()], size)
+    return [[row for kvk in chunk for row in by_company[kvk]] for chunk in plan]
+
+
+def _plan(companies: list[tuple[str, int]], size: int) -> list[list[str]]:
+    """Companies (KvK number, rows) in order, cut into chunks of about `size` rows that never
+    split a company: a company, its locations and recognitions commit together."""
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    current_rows = 0
+    for kvk, rows in companies:
+        if current and current_rows + rows > size:
             chunks.append(current)
-            current = []
-        current.extend(company_rows)
+            current, current_rows = [], 0
+        current.append(kvk)
+        current_rows += rows
     if current:
         chunks.append(current)
     return chunks
@@ -802,65 +804,105 @@ def import_register(
     chunk_rows: int = CHUNK_ROWS,
     resume: BackgroundJob | None = None,
 ) -> ImportReport:
-    """Validate every row; then write in chunks of whole companies, each its own transaction.
+    """Validate every row; then write what differs from the register in chunks of whole
+    companies, each its own transaction.
 
-    Nothing is written when any row has an error. `resume` (a failed run of the same file:
-    same SHA-256) skips the chunks its cursor marks as committed; without it a re-run is still
-    correct (it writes only what is missing), just slower.
+    Nothing is written when any row has an error. Only companies with something to write are
+    read and written (import_staging.changed_companies), so what earlier runs or chunks
+    committed is skipped by itself: a re-run writes only what is missing. `resume` (a failed
+    run of the same file: same SHA-256) carries on that run's job row and chunk count.
     """
     report = ImportReport()
-    rows = _validate(text, report)
-    if report.errors:
-        return report
-    source = source or "csv"
-    chunks = _chunks(rows, chunk_rows)
-    report.chunks = len(chunks)
-    qualifications = {
-        q.crebo: q for q in Qualification.objects.filter(crebo__in={r.crebo for r in rows})
-    }
-    fingerprint = _fingerprint(text)
-    skip = 0
+    with staging.staging_table():
+        _validate_into_staging(text, report)
+        if report.errors:
+            return report
+        _write_changes(
+            report=report,
+            acting_user=acting_user,
+            source=source or "csv",
+            fingerprint=_fingerprint(text),
+            chunk_rows=chunk_rows,
+            resume=resume,
+        )
+    return report
+
+
+def _write_changes(
+    *,
+    report: ImportReport,
+    acting_user: Any,
+    source: str,
+    fingerprint: str,
+    chunk_rows: int,
+    resume: BackgroundJob | None,
+) -> None:
+    changed = staging.changed_companies()
+    plan = _plan(changed, chunk_rows)
+    unchanged_rows = report.rows - sum(rows for _kvk, rows in changed)
+    qualifications = (
+        {q.crebo: q for q in Qualification.objects.filter(crebo__in=staging.distinct_crebos())}
+        if plan
+        else {}
+    )
+    offset = 0
     if (
         resume is not None
         and resume.state == JobState.FAILED
         and resume.cursor.get("file") == fingerprint
-        and resume.cursor.get("chunks") == len(chunks)
     ):
-        skip = int(resume.cursor.get("chunk", 0))
+        # The chunks that run committed are unchanged now; number the rest after them.
+        offset = int(resume.cursor.get("chunk", 0))
         job = resume
         BackgroundJob.objects.filter(pk=job.pk).update(
-            state=JobState.RUNNING, finished_at=None, last_error=""
+            state=JobState.RUNNING,
+            finished_at=None,
+            last_error="",
+            total=report.rows,
+            done=unchanged_rows,
         )
+        job.done, job.total = unchanged_rows, report.rows
     else:
         job = jobs.start(
             acting_user=acting_user,
             kind=IMPORT_JOB,
             label=_("Import registerbestand %(source)s") % {"source": source},
             subject=source[:100],
-            total=len(rows),
+            total=report.rows,
         )
-    report.job = job
-    report.chunks_written = skip
-    index = skip
-    try:
-        for index in range(skip, len(chunks)):
+        if unchanged_rows:
             with transaction.atomic():
-                # read first without row locks: an unchanged chunk writes and locks nothing
-                if _write_chunk(
-                    chunks[index], report, acting_user, source, qualifications, lock=False
-                ):
-                    _write_chunk(chunks[index], report, acting_user, source, qualifications)
                 jobs.advance(
                     job,
-                    done=len(chunks[index]),
-                    cursor={"chunk": index + 1, "chunks": len(chunks), "file": fingerprint},
+                    done=unchanged_rows,
+                    cursor={"chunk": 0, "chunks": len(plan), "file": fingerprint},
                 )
-            report.chunks_written = index + 1
+    report.job = job
+    report.chunks = offset + len(plan)
+    report.chunks_written = offset
+    chunk: list[_Row] = []
+    try:
+        for index, kvks in enumerate(plan):
+            chunk = [_Row(*row) for row in staging.rows_of(kvks=kvks)]
+            with transaction.atomic():
+                # read first without row locks: a chunk with nothing to write locks nothing
+                if _write_chunk(chunk, report, acting_user, source, qualifications, lock=False):
+                    _write_chunk(chunk, report, acting_user, source, qualifications)
+                jobs.advance(
+                    job,
+                    done=len(chunk),
+                    cursor={
+                        "chunk": offset + index + 1,
+                        "chunks": report.chunks,
+                        "file": fingerprint,
+                    },
+                )
+            report.chunks_written = offset + index + 1
     except ValidationError as exc:
         # A rule only a service knows about: report it; earlier chunks stay committed.
-        report.errors.append(RowError(chunks[index][0].line, "-", _messages(exc)))
+        report.errors.append(RowError(chunk[0].line, "-", _messages(exc)))
         jobs.fail(job, error=_messages(exc))
-        return report
+        return
     except BaseException as exc:
         jobs.fail(job, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -874,4 +916,3 @@ def import_register(
             "recognitions_granted": report.recognitions_granted,
         },
     )
-    return report
