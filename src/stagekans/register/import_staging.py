@@ -14,7 +14,7 @@ three queries do what dictionaries of the whole file and register did:
 
 The difference is conservative: it may name a company the writer then finds unchanged (a house
 number that differs only in case is compared exactly here, case-insensitively there), never the
-other way round, so the writer (`importer._write_chunk`) keeps the final say and the result is
+other way round, so the writer (`import_writer.write_chunk`) keeps the final say and the result is
 the same as comparing every row. An unchanged register thus costs a constant number of queries
 and no row locks.
 """
