@@ -60,7 +60,9 @@ def staging_table() -> Iterator[str]:
     try:
         yield TABLE
     finally:
-        if connection.connection is not None:  # a broken connection took the table with it
+        # A broken connection took the table with it; a transaction that must roll back takes
+        # it along when it does (it was created inside it) and refuses any statement till then.
+        if connection.connection is not None and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
@@ -78,14 +80,15 @@ def load(*, rows: Iterable[StagedRow]) -> None:
                     copy.write_row(row)
         else:
             placeholders = ", ".join("%s" for _column in STAGED_COLUMNS)
+            insert = f"INSERT INTO {TABLE} VALUES ({placeholders})"  # noqa: S608 - constants
             batch: list[StagedRow] = []
             for row in rows:
                 batch.append(row)
                 if len(batch) >= SQLITE_BATCH:
-                    cursor.executemany(f"INSERT INTO {TABLE} VALUES ({placeholders})", batch)  # noqa: S608
+                    cursor.executemany(insert, batch)
                     batch = []
             if batch:
-                cursor.executemany(f"INSERT INTO {TABLE} VALUES ({placeholders})", batch)  # noqa: S608
+                cursor.executemany(insert, batch)
         cursor.execute(f"CREATE INDEX {TABLE}_kvk ON {TABLE} (kvk, crebo)")
         cursor.execute(f"ANALYZE {TABLE}")  # autovacuum never analyses a temporary table
 
@@ -210,11 +213,12 @@ def rows_of(*, kvks: Sequence[str]) -> list[StagedRow]:
     if not kvks:
         return []
     with connection.cursor() as cursor:
+        select = f"SELECT {NAMES} FROM {TABLE} WHERE"  # noqa: S608 - constants
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {NAMES} FROM {TABLE} WHERE kvk = ANY(%s)", [list(kvks)])  # noqa: S608
+            cursor.execute(f"{select} kvk = ANY(%s)", [list(kvks)])
         else:
             placeholders = ", ".join("%s" for _kvk in kvks)
-            cursor.execute(f"SELECT {NAMES} FROM {TABLE} WHERE kvk IN ({placeholders})", kvks)  # noqa: S608
+            cursor.execute(f"{select} kvk IN ({placeholders})", kvks)
         fetched: list[Any] = cursor.fetchall()
     position = {kvk: index for index, kvk in enumerate(kvks)}
     fetched.sort(key=lambda row: (position[row[1]], row[0]))
