@@ -1,12 +1,14 @@
 """CSV import of companies, locations and recognitions (format: docs/import-register.md).
 
-Two phases: every row is validated first (all errors collected, each with row, column and a
-Dutch reason); only when there is no error at all is anything written. Writing is set-based, in
-chunks of whole companies, each chunk its own transaction with its audit rows, status history,
-hand-outs, mails and progress (jobs.BackgroundJob): the same rows the services write one by one
-(`tests/test_import_bulk.py` compares them). A crash in chunk 40 leaves chunks 1-39 committed and
-the job's cursor at 39; importing the same file again writes only what is missing, and importing
-it again after that writes nothing.
+Three steps. Every row is checked first (all errors collected, each with row, column and a
+Dutch reason) while the file is streamed into a temporary staging table; the checks across rows
+and against the register, and the difference with the register, are SQL on that table
+(import_staging). Only when there is no error at all is anything written, and only for the
+companies that differ: set-based, in chunks of whole companies, each chunk its own transaction
+with its audit rows, status history, hand-outs, mails and progress (import_writer,
+jobs.BackgroundJob). A crash in chunk 40 leaves chunks 1-39 committed and the job's cursor at 39;
+importing the same file again writes only what is missing, and importing it again after that
+writes nothing (a constant number of queries, no row locks).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,10 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from stagekans.audit.models import AuditEvent
-from stagekans.audit.services import record_many, record_many_by_pk
-from stagekans.companies.models import Company, Location, SizeClass
-from stagekans.core.bulk import insert_rows
+from stagekans.companies.models import SizeClass
 from stagekans.core.identifiers import (
     normalise_kvk,
     normalise_postcode,
@@ -42,10 +40,10 @@ from stagekans.geo.models import PostcodeArea
 from stagekans.geo.places import find_place
 from stagekans.jobs import services as jobs
 from stagekans.jobs.models import BackgroundJob, JobState
+from stagekans.register import import_staging as staging
 from stagekans.register import services
-from stagekans.register.hooks import run_grant_handlers_in_bulk
-from stagekans.register.models import Recognition, RecognitionConditions, RecognitionStatusChange
-from stagekans.register.workflow import CONDITION_FIELDS, RecognitionStatus, check_transition
+from stagekans.register.import_writer import add_years, write_chunk
+from stagekans.register.workflow import RecognitionStatus
 
 COLUMNS = (
     "kvk_number",
@@ -163,8 +161,23 @@ class UnreadableCsv(Exception):
         self.line, self.reason = line, reason
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The file's lines (ends kept, split at "\\n" as `io.StringIO` does), without a copy of the
+    file: `StringIO(text)` would hold four bytes per character of a national file."""
+    start, end = 0, len(text)
+    while text.startswith("\ufeff", start):
+        start += 1
+    while start < end:
+        stop = text.find("\n", start)
+        if stop == -1:
+            yield text[start:]
+            return
+        yield text[start : stop + 1]
+        start = stop + 1
+
+
 def _read(text: str) -> tuple[list[str] | None, Iterator[dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(_lines(text))
     try:
         header = list(reader.fieldnames) if reader.fieldnames else None
     except csv.Error as exc:
@@ -179,13 +192,6 @@ def _read(text: str) -> tuple[list[str] | None, Iterator[dict[str, str]]]:
     return header, rows()
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 MAX_LENGTHS = {
     "company_name": 200,
     "street": 200,
@@ -198,9 +204,18 @@ MAX_LENGTHS = {
 
 
 def _validate(text: str, report: ImportReport) -> list[_Row]:
+    """Every row of `text`, validated as `import_register` does (tests and small files)."""
+    with staging.staging_table():
+        _validate_into_staging(text, report)
+        return [_Row(*row) for row in staging.all_rows()]
+
+
+def _validate_into_staging(text: str, report: ImportReport) -> None:
+    """Check every row and stage the valid ones (import_staging); then the checks that span
+    rows, in SQL. Errors go to `report`, in row order."""
     try:
         header, raw_rows = _read(text)
-        return _validate_rows(header, raw_rows, report)
+        staging.load(rows=_valid_rows(header, raw_rows, report))
     except UnreadableCsv as exc:
         report.errors.append(
             RowError(
@@ -209,32 +224,93 @@ def _validate(text: str, report: ImportReport) -> list[_Row]:
                 _("Deze regel is geen geldige CSV (%(reason)s).") % {"reason": exc.reason},
             )
         )
-        return []
+        return
+    if report.rows == 0 and not report.errors:
+        return
+    errors = [*report.errors, *_file_conflicts()]
+    errors.sort(key=lambda e: e.row)  # stable: a row's own errors keep their order
+    report.errors[:] = errors
+    if not report.errors:
+        report.errors.extend(_register_conflicts())
 
 
-def _validate_rows(
+def _file_conflicts() -> list[RowError]:
+    """A company or recognition described differently in two rows: the later row is wrong."""
+    errors = []
+    for line, kind, first in staging.file_conflicts():
+        if kind == "company":
+            errors.append(
+                RowError(
+                    line,
+                    "company_name",
+                    _("Dit KvK-nummer staat in rij %(first)s met andere bedrijfsgegevens.")
+                    % {"first": first},
+                )
+            )
+        else:
+            errors.append(
+                RowError(
+                    line,
+                    "recognition_status",
+                    _("Deze erkenning staat in rij %(first)s met een andere status of datum.")
+                    % {"first": first},
+                )
+            )
+    return errors
+
+
+def _register_conflicts() -> list[RowError]:
+    """Rows must not overturn a decision already in the register."""
+    errors = []
+    for line, status, current_from in staging.register_conflicts():
+        if status == RecognitionStatus.RECOGNISED:
+            message = _(
+                "Deze erkenning staat al als erkend in het register (vanaf %(d)s); de "
+                "import wijzigt geen genomen besluiten."
+            ) % {"d": current_from}
+        else:
+            message = _(
+                "Deze erkenning is %(s)s; een nieuwe erkenning loopt via een aanvraag "
+                "en beoordeling, niet via de import."
+            ) % {"s": RecognitionStatus(status).label}
+        errors.append(RowError(line, "recognition_status", message))
+    return errors
+
+
+def _valid_rows(
     header: list[str] | None, raw_rows: Iterator[dict[str, str]], report: ImportReport
-) -> list[_Row]:
+) -> Iterator[staging.StagedRow]:
+    """Check the header and load the reference tables now (before the caller opens its COPY:
+    the connection serves one statement at a time); return the rows' check, a generator."""
     if header is None:
         report.errors.append(RowError(1, "-", _("Het bestand is leeg.")))
-        return []
+        return iter(())
     header = [h.strip() for h in header]
     missing = [c for c in COLUMNS if c not in header]
     for column in missing:
         report.errors.append(RowError(1, column, _("Deze kolom ontbreekt in de kopregel.")))
     if missing:
-        return []
-
-    sectors, size_classes = frozenset(Sector.values), frozenset(SizeClass.values)
-    pool: dict[str, str] = {}
+        return iter(())
     # Reference tables are small (a few thousand rows): load them once instead of per row.
-    qualifications = set(Qualification.objects.values_list("crebo", flat=True))
-    known_pc4 = set(PostcodeArea.objects.values_list("pc4", flat=True))
-    today = timezone.localdate()
+    return _checked_rows(
+        raw_rows,
+        report,
+        qualifications=frozenset(Qualification.objects.values_list("crebo", flat=True)),
+        known_pc4=frozenset(PostcodeArea.objects.values_list("pc4", flat=True)),
+    )
 
-    parsed: list[_Row] = []
-    companies_seen: dict[str, tuple[str, str, str, int]] = {}
-    recognitions_seen: dict[tuple[str, str], tuple[str, dt.date | None, int]] = {}
+
+def _checked_rows(
+    raw_rows: Iterator[dict[str, str]],
+    report: ImportReport,
+    *,
+    qualifications: frozenset[str],
+    known_pc4: frozenset[str],
+) -> Iterator[staging.StagedRow]:
+    """Check each row on its own; yield the valid ones as they go into the staging table and
+    add the errors of the others to `report` (nothing of the file is kept in memory)."""
+    sectors, size_classes = frozenset(Sector.values), frozenset(SizeClass.values)
+    today = timezone.localdate()
     for index, raw in enumerate(raw_rows):
         report.rows += 1
         line = index + 2
@@ -334,7 +410,7 @@ def _validate_rows(
                 else:
                     if valid_from > today:
                         err("valid_from", _("De ingangsdatum ligt in de toekomst."))
-                    elif _add_years(valid_from, services.RECOGNITION_PERIOD_YEARS) <= today:
+                    elif add_years(valid_from, services.RECOGNITION_PERIOD_YEARS) <= today:
                         err(
                             "valid_from",
                             _("Een erkenning vanaf deze datum is al verlopen (geldt vier jaar)."),
@@ -342,120 +418,29 @@ def _validate_rows(
         elif status == RecognitionStatus.REQUESTED and value["valid_from"]:
             err("valid_from", _("Laat dit veld leeg bij status 'requested'."))
 
-        if kvk in companies_seen and not errors:
-            name, sector, size, first = companies_seen[kvk]
-            if (name, sector, size) != (
-                value["company_name"],
-                value["sector"],
-                value["size_class"],
-            ):
-                err(
-                    "company_name",
-                    _("Dit KvK-nummer staat in rij %(first)s met andere bedrijfsgegevens.")
-                    % {"first": first},
-                )
-        key = (kvk, value["crebo"])
-        if key in recognitions_seen and not errors:
-            seen_status, seen_from, first = recognitions_seen[key]
-            if (seen_status, seen_from) != (status, valid_from):
-                err(
-                    "recognition_status",
-                    _("Deze erkenning staat in rij %(first)s met een andere status of datum.")
-                    % {"first": first},
-                )
         if errors:
             report.errors.extend(errors)
             continue
-        companies_seen.setdefault(
-            kvk, (value["company_name"], value["sector"], value["size_class"], line)
+        yield (
+            line,
+            kvk,
+            value["company_name"],
+            value["sector"],
+            value["size_class"],
+            value["street"],
+            value["house_number"],
+            postcode,
+            value["place"],
+            value["crebo"],
+            status,
+            valid_from,
         )
-        recognitions_seen.setdefault(key, (status, valid_from, line))
-        shared = pool.setdefault  # one string object per distinct value: a national file
-        parsed.append(  # repeats sectors, places, streets and crebos thousands of times
-            _Row(
-                line=line,
-                kvk=kvk,
-                company_name=value["company_name"],
-                sector=shared(value["sector"], value["sector"]),
-                size_class=shared(value["size_class"], value["size_class"]),
-                street=shared(value["street"], value["street"]),
-                house_number=shared(value["house_number"], value["house_number"]),
-                postcode=postcode,
-                place=shared(value["place"], value["place"]),
-                crebo=shared(value["crebo"], value["crebo"]),
-                status=shared(status, status),
-                valid_from=valid_from,
-            )
-        )
-    if report.errors:
-        return parsed
-    _check_against_register(parsed, report)
-    return parsed
 
 
-LOOKUP_CHUNK = 10_000  # keys per IN (...) look-up (PostgreSQL allows 65,535 parameters)
 # Fast paths for values already in their normal form (nearly every row of a register export);
 # anything else goes through the general normalisation and validation.
 _EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 _CANONICAL_POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
-
-
-def _check_against_register(rows: list[_Row], report: ImportReport) -> None:
-    """Rows must not overturn a decision already in the register.
-
-    Set-based: one narrow query per 10,000 KvK numbers (tuples, not model instances)."""
-    errors: list[RowError] = []
-    ordered = sorted(rows, key=lambda r: r.kvk)  # look up 10,000 rows' companies at a time
-    for start in range(0, len(ordered), LOOKUP_CHUNK):
-        part = ordered[start : start + LOOKUP_CHUNK]
-        existing: dict[tuple[str, str], tuple[str, dt.date | None]] = {
-            (kvk, crebo): (status, valid_from)
-            for kvk, crebo, status, valid_from in Recognition.objects.filter(
-                company__kvk_number__in={row.kvk for row in part}
-            ).values_list("company__kvk_number", "qualification__crebo", "status", "valid_from")
-        }
-        _check_part(part, existing, errors)
-    report.errors.extend(sorted(errors, key=lambda e: e.row))
-
-
-def _check_part(
-    rows: list[_Row],
-    existing: dict[tuple[str, str], tuple[str, dt.date | None]],
-    errors: list[RowError],
-) -> None:
-    for row in rows:
-        current = existing.get((row.kvk, row.crebo))
-        if current is None:
-            continue
-        status, current_from = current
-        if status == RecognitionStatus.REQUESTED:
-            continue  # requested → requested (nothing) or → recognised (grant)
-        if status == RecognitionStatus.RECOGNISED:
-            if row.status == RecognitionStatus.RECOGNISED and row.valid_from == current_from:
-                continue
-            errors.append(
-                RowError(
-                    row.line,
-                    "recognition_status",
-                    _(
-                        "Deze erkenning staat al als erkend in het register (vanaf %(d)s); de "
-                        "import wijzigt geen genomen besluiten."
-                    )
-                    % {"d": current_from},
-                )
-            )
-        elif row.status == RecognitionStatus.RECOGNISED:
-            errors.append(
-                RowError(
-                    row.line,
-                    "recognition_status",
-                    _(
-                        "Deze erkenning is %(s)s; een nieuwe erkenning loopt via een aanvraag "
-                        "en beoordeling, niet via de import."
-                    )
-                    % {"s": RecognitionStatus(status).label},
-                )
-            )
 
 
 IMPORT_JOB = "register.import"
@@ -463,326 +448,29 @@ CHUNK_ROWS = 2000
 
 
 def _chunks(rows: list[_Row], size: int) -> list[list[_Row]]:
-    """Rows grouped by company (first appearance order), cut into chunks of about `size` rows
-    that never split a company: a company, its locations and recognitions commit together."""
+    """Rows grouped by company (first appearance order), cut as `_plan` cuts them."""
     by_company: dict[str, list[_Row]] = {}
     for row in rows:
         by_company.setdefault(row.kvk, []).append(row)
-    chunks: list[list[_Row]] = []
-    current: list[_Row] = []
-    for company_rows in by_company.values():
-        if current and len(current) + len(company_rows) > size:
+    plan = _plan([(kvk, len(company_rows)) for kvk, company_rows in by_company.items()], size)
+    return [[row for kvk in chunk for row in by_company[kvk]] for chunk in plan]
+
+
+def _plan(companies: list[tuple[str, int]], size: int) -> list[list[str]]:
+    """Companies (KvK number, rows) in order, cut into chunks of about `size` rows that never
+    split a company: a company, its locations and recognitions commit together."""
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    current_rows = 0
+    for kvk, rows in companies:
+        if current and current_rows + rows > size:
             chunks.append(current)
-            current = []
-        current.extend(company_rows)
+            current, current_rows = [], 0
+        current.append(kvk)
+        current_rows += rows
     if current:
         chunks.append(current)
     return chunks
-
-
-def _locate_many(rows: list[_Row]) -> dict[str, PostcodeArea]:
-    """`geo.services.locate` for a chunk: the PC4 area of each postcode, created (from the
-    first row's place, as `locate` does) when the area is not known yet."""
-    pc4s = {row.postcode[:4] for row in rows}
-    areas = {a.pc4: a for a in PostcodeArea.objects.filter(pc4__in=pc4s)}
-    new: dict[str, PostcodeArea] = {}
-    for row in rows:
-        pc4 = row.postcode[:4]
-        if pc4 in areas or pc4 in new:
-            continue
-        found = find_place(row.place)
-        if found is None:  # validation saw it; a place list change in between
-            raise ValidationError(
-                _("Plaats '%(place)s' is niet bekend. Kies een Nederlandse plaats.")
-                % {"place": row.place}
-            )
-        new[pc4] = PostcodeArea(
-            pc4=pc4,
-            place=found.name,
-            province=found.province,
-            latitude=found.latitude,
-            longitude=found.longitude,
-        )
-    if new:
-        PostcodeArea.objects.bulk_create(new.values(), ignore_conflicts=True)
-        areas.update({a.pc4: a for a in PostcodeArea.objects.filter(pc4__in=list(new))})
-    return areas
-
-
-def _write_chunk(
-    rows: list[_Row],
-    report: ImportReport,
-    acting_user: Any,
-    source: str,
-    qualifications: dict[str, Qualification],
-    *,
-    lock: bool = True,
-) -> bool:
-    """Write one chunk set-based, inside its transaction: the same rows, audit entries,
-    hand-outs and mails as `register_company`/`add_location`/`request_recognition`/
-    `grant_recognition` row by row, with a constant number of queries.
-
-    With `lock=False` it only reads (no row locks) and returns whether the chunk has anything
-    to write, so a re-import of an unchanged register neither locks nor dirties any row."""
-    reason = _("Import registerbestand %(source)s") % {"source": source}
-    notes = _("Voorwaarden beoordeeld in het bronregister (import %(source)s).") % {
-        "source": source
-    }
-    actor = acting_user if getattr(acting_user, "pk", None) else None
-    kvks = list(dict.fromkeys(row.kvk for row in rows))
-
-    # Companies: new ones in one COPY, changed ones in one UPDATE.
-    companies = {
-        c.kvk_number: c
-        for c in (Company.objects.select_for_update() if lock else Company.objects)
-        .filter(kvk_number__in=kvks)
-        .order_by("pk")
-    }
-    first_rows: dict[str, _Row] = {}
-    for row in rows:
-        first_rows.setdefault(row.kvk, row)
-    new_companies = [
-        (row.kvk, row.company_name, row.sector, row.size_class, "", "")
-        for kvk, row in first_rows.items()
-        if kvk not in companies
-    ]
-    if not lock and new_companies:
-        return True
-    company_ids = insert_rows(
-        Company,
-        ("kvk_number", "name", "sector", "size_class", "sbi_code", "website"),
-        new_companies,
-    )
-    record_many_by_pk(
-        actor=acting_user,
-        event=AuditEvent.COMPANY_CREATED,
-        model=Company,
-        items=(
-            (pk, {"kvk_number": values[0]})
-            for pk, values in zip(company_ids, new_companies, strict=True)
-        ),
-    )
-    updated: list[tuple[Company, dict[str, Any]]] = []
-    changed_fields: set[str] = set()
-    for kvk, company in companies.items():
-        row = first_rows[kvk]
-        changes = {
-            name: new
-            for name, new in (
-                ("name", row.company_name),
-                ("sector", row.sector),
-                ("size_class", row.size_class),
-            )
-            if getattr(company, name) != new
-        }
-        if changes:
-            before = {name: getattr(company, name) for name in changes}
-            for name, value in changes.items():
-                setattr(company, name, value)
-            changed_fields |= set(changes)
-            updated.append((company, {"before": before, "after": changes}))
-    if not lock and updated:
-        return True
-    if updated:
-        Company.objects.bulk_update([c for c, _d in updated], sorted(changed_fields))
-        record_many(actor=acting_user, event=AuditEvent.COMPANY_UPDATED, items=updated)
-    company_pk = {kvk: c.pk for kvk, c in companies.items()}
-    company_pk.update(
-        (values[0], pk) for pk, values in zip(company_ids, new_companies, strict=True)
-    )
-    report.companies_created += len(new_companies)
-    report.companies_updated += len(updated)
-
-    # Locations: one look-up of the chunk's existing addresses (none for new companies), one
-    # COPY.
-    have_locations = (
-        {
-            (company_id, postcode, number.casefold())
-            for company_id, postcode, number in Location.objects.filter(
-                company_id__in=[c.pk for c in companies.values()]
-            ).values_list("company_id", "postcode", "house_number")
-        }
-        if companies
-        else set()
-    )
-    wanted: dict[tuple[int, str, str], _Row] = {}
-    for row in rows:
-        key = (company_pk[row.kvk], row.postcode, row.house_number.casefold())
-        if key not in have_locations:
-            wanted.setdefault(key, row)
-    if not lock and wanted:
-        return True
-    areas = _locate_many(list(wanted.values())) if wanted else {}
-    new_locations = []
-    for (company_id, _postcode, _number), row in wanted.items():
-        area = areas[row.postcode[:4]]
-        new_locations.append(
-            (
-                company_id,
-                "",
-                row.street,
-                row.house_number,
-                row.postcode,
-                area.place,
-                area.province,
-                area.latitude,
-                area.longitude,
-            )
-        )
-    location_ids = insert_rows(
-        Location,
-        (
-            "company_id",
-            "name",
-            "street",
-            "house_number",
-            "postcode",
-            "place",
-            "province",
-            "latitude",
-            "longitude",
-        ),
-        new_locations,
-    )
-    record_many_by_pk(
-        actor=acting_user,
-        event=AuditEvent.LOCATION_CREATED,
-        model=Location,
-        items=(
-            (pk, {"company": values[0], "postcode": values[4]})
-            for pk, values in zip(location_ids, new_locations, strict=True)
-        ),
-    )
-    report.locations_created += len(new_locations)
-
-    # Recognitions: request what is new (or expired/revoked), then grant what is 'recognised'.
-    existing = (
-        {
-            (r.company_id, r.qualification_id): r
-            for r in (Recognition.objects.select_for_update() if lock else Recognition.objects)
-            .filter(company_id__in=[c.pk for c in companies.values()])
-            .order_by("pk")
-        }
-        if companies
-        else {}
-    )
-    targets: dict[tuple[int, int], _Row] = {}
-    for row in rows:
-        targets.setdefault((company_pk[row.kvk], qualifications[row.crebo].pk), row)
-    to_create: list[Recognition] = []
-    to_rerequest: list[Recognition] = []
-    requested: list[tuple[Recognition, _Row]] = []
-    for target, row in targets.items():
-        recognition = existing.get(target)
-        if recognition is None:
-            recognition = Recognition(
-                company_id=target[0],
-                qualification_id=target[1],
-                status=RecognitionStatus.REQUESTED,
-            )
-            to_create.append(recognition)
-            existing[target] = recognition
-        elif recognition.status in (RecognitionStatus.EXPIRED, RecognitionStatus.REVOKED):
-            check_transition(RecognitionStatus(recognition.status), RecognitionStatus.REQUESTED)
-            recognition.status = RecognitionStatus.REQUESTED
-            to_rerequest.append(recognition)
-        else:
-            continue
-        requested.append((recognition, row))
-    granted: list[tuple[Recognition, _Row]] = [
-        (existing[target], row)
-        for target, row in targets.items()
-        if row.status == RecognitionStatus.RECOGNISED
-        and existing[target].status == RecognitionStatus.REQUESTED
-    ]
-    if not lock:
-        return bool(requested or granted)
-    new_ids = insert_rows(
-        Recognition,
-        ("company_id", "qualification_id", "status"),
-        [(r.company_id, r.qualification_id, r.status) for r in to_create],
-    )
-    for recognition, pk in zip(to_create, new_ids, strict=True):
-        recognition.pk = pk
-        recognition._state.adding = False
-        recognition._state.db = "default"
-    if to_rerequest:
-        Recognition.objects.filter(pk__in=[r.pk for r in to_rerequest]).update(
-            status=RecognitionStatus.REQUESTED
-        )
-    actor_id = actor.pk if actor is not None else None
-    insert_rows(
-        RecognitionStatusChange,
-        ("recognition_id", "status", "reason", "actor_id"),
-        [(r.pk, RecognitionStatus.REQUESTED.value, reason, actor_id) for r, _row in requested],
-        returning=False,
-    )
-    record_many_by_pk(
-        actor=acting_user,
-        event=AuditEvent.RECOGNITION_REQUESTED,
-        model=Recognition,
-        items=(
-            (r.pk, {"company": r.company_id, "crebo": row.crebo, "reason": reason})
-            for r, row in requested
-        ),
-    )
-    report.recognitions_requested += len(requested)
-
-    met = {name: True for name in CONDITION_FIELDS}
-    for recognition, row in granted:
-        assert row.valid_from is not None  # validated: 'recognised' needs a date
-        recognition.valid_from = row.valid_from
-        recognition.valid_until = _add_years(row.valid_from, services.RECOGNITION_PERIOD_YEARS)
-        recognition.publication_consent = met["publication_consent"]
-        recognition.status = RecognitionStatus.RECOGNISED
-    # One UPDATE per distinct start date (a register has few), not a CASE per row.
-    by_start: dict[dt.date, list[int]] = {}
-    for recognition, _row in granted:
-        assert recognition.valid_from is not None
-        by_start.setdefault(recognition.valid_from, []).append(recognition.pk)
-    for start, ids in by_start.items():
-        Recognition.objects.filter(pk__in=ids).update(
-            valid_from=start,
-            valid_until=_add_years(start, services.RECOGNITION_PERIOD_YEARS),
-            publication_consent=met["publication_consent"],
-            status=RecognitionStatus.RECOGNISED,
-        )
-    change_ids = insert_rows(
-        RecognitionStatusChange,
-        ("recognition_id", "status", "reason", "actor_id"),
-        [(r.pk, RecognitionStatus.RECOGNISED.value, reason, actor_id) for r, _row in granted],
-    )
-    condition_fields = tuple(CONDITION_FIELDS)
-    insert_rows(
-        RecognitionConditions,
-        ("recognition_id", "status_change_id", "assessed_by_id", "notes", *condition_fields),
-        [
-            (r.pk, change, actor_id, notes.strip(), *(met[name] for name in condition_fields))
-            for (r, _row), change in zip(granted, change_ids, strict=True)
-        ],
-        returning=False,
-    )
-    record_many_by_pk(
-        actor=acting_user,
-        event=AuditEvent.RECOGNITION_GRANTED,
-        model=Recognition,
-        items=(
-            (
-                r.pk,
-                {
-                    "valid_from": r.valid_from.isoformat() if r.valid_from else None,
-                    "valid_until": r.valid_until.isoformat() if r.valid_until else None,
-                    "reason": reason,
-                    "conditions": met,
-                    "reassessment": False,
-                },
-            )
-            for r, _row in granted
-        ),
-    )
-    run_grant_handlers_in_bulk(recognitions=[r for r, _row in granted], acting_user=acting_user)
-    report.recognitions_granted += len(granted)
-    return True
 
 
 def _fingerprint(text: str) -> str:
@@ -802,65 +490,118 @@ def import_register(
     chunk_rows: int = CHUNK_ROWS,
     resume: BackgroundJob | None = None,
 ) -> ImportReport:
-    """Validate every row; then write in chunks of whole companies, each its own transaction.
+    """Validate every row; then write what differs from the register in chunks of whole
+    companies, each its own transaction.
 
-    Nothing is written when any row has an error. `resume` (a failed run of the same file:
-    same SHA-256) skips the chunks its cursor marks as committed; without it a re-run is still
-    correct (it writes only what is missing), just slower.
+    Nothing is written when any row has an error. Only companies with something to write are
+    read and written (import_staging.changed_companies), so what earlier runs or chunks
+    committed is skipped by itself: a re-run writes only what is missing. `resume` (a failed
+    run of the same file: same SHA-256) carries on that run's job row and chunk count.
     """
     report = ImportReport()
-    rows = _validate(text, report)
-    if report.errors:
-        return report
-    source = source or "csv"
-    chunks = _chunks(rows, chunk_rows)
-    report.chunks = len(chunks)
-    qualifications = {
-        q.crebo: q for q in Qualification.objects.filter(crebo__in={r.crebo for r in rows})
-    }
-    fingerprint = _fingerprint(text)
-    skip = 0
+    with staging.staging_table():
+        _validate_into_staging(text, report)
+        if report.errors:
+            return report
+        _write_changes(
+            report=report,
+            acting_user=acting_user,
+            source=source or "csv",
+            fingerprint=_fingerprint(text),
+            chunk_rows=chunk_rows,
+            resume=resume,
+        )
+    return report
+
+
+def _write_changes(
+    *,
+    report: ImportReport,
+    acting_user: Any,
+    source: str,
+    fingerprint: str,
+    chunk_rows: int,
+    resume: BackgroundJob | None,
+) -> None:
+    changed = staging.changed_companies()
+    plan = _plan(changed, chunk_rows)
+    unchanged_rows = report.rows - sum(rows for _kvk, rows in changed)
+    qualifications = (
+        {q.crebo: q for q in Qualification.objects.filter(crebo__in=staging.distinct_crebos())}
+        if plan
+        else {}
+    )
+    offset = 0
     if (
         resume is not None
         and resume.state == JobState.FAILED
         and resume.cursor.get("file") == fingerprint
-        and resume.cursor.get("chunks") == len(chunks)
     ):
-        skip = int(resume.cursor.get("chunk", 0))
+        # The chunks that run committed are unchanged now; number the rest after them.
+        offset = int(resume.cursor.get("chunk", 0))
         job = resume
         BackgroundJob.objects.filter(pk=job.pk).update(
-            state=JobState.RUNNING, finished_at=None, last_error=""
+            state=JobState.RUNNING,
+            finished_at=None,
+            last_error="",
+            total=report.rows,
+            done=unchanged_rows,
         )
+        job.done, job.total = unchanged_rows, report.rows
     else:
         job = jobs.start(
             acting_user=acting_user,
             kind=IMPORT_JOB,
             label=_("Import registerbestand %(source)s") % {"source": source},
             subject=source[:100],
-            total=len(rows),
+            total=report.rows,
         )
-    report.job = job
-    report.chunks_written = skip
-    index = skip
-    try:
-        for index in range(skip, len(chunks)):
+        if unchanged_rows:
             with transaction.atomic():
-                # read first without row locks: an unchanged chunk writes and locks nothing
-                if _write_chunk(
-                    chunks[index], report, acting_user, source, qualifications, lock=False
-                ):
-                    _write_chunk(chunks[index], report, acting_user, source, qualifications)
                 jobs.advance(
                     job,
-                    done=len(chunks[index]),
-                    cursor={"chunk": index + 1, "chunks": len(chunks), "file": fingerprint},
+                    done=unchanged_rows,
+                    cursor={"chunk": 0, "chunks": len(plan), "file": fingerprint},
                 )
-            report.chunks_written = index + 1
+    report.job = job
+    report.chunks = offset + len(plan)
+    report.chunks_written = offset
+    chunk: list[_Row] = []
+    try:
+        for index, kvks in enumerate(plan):
+            chunk = [_Row(*row) for row in staging.rows_of(kvks=kvks)]
+            with transaction.atomic():
+                # read first without row locks: a chunk with nothing to write locks nothing
+                if write_chunk(
+                    rows=chunk,
+                    report=report,
+                    acting_user=acting_user,
+                    source=source,
+                    qualifications=qualifications,
+                    lock=False,
+                ):
+                    write_chunk(
+                        rows=chunk,
+                        report=report,
+                        acting_user=acting_user,
+                        source=source,
+                        qualifications=qualifications,
+                    )
+                jobs.advance(
+                    job,
+                    done=len(chunk),
+                    cursor={
+                        "chunk": offset + index + 1,
+                        "chunks": report.chunks,
+                        "file": fingerprint,
+                    },
+                )
+            report.chunks_written = offset + index + 1
     except ValidationError as exc:
         # A rule only a service knows about: report it; earlier chunks stay committed.
-        report.errors.append(RowError(chunks[index][0].line, "-", _messages(exc)))
+        report.errors.append(RowError(chunk[0].line, "-", _messages(exc)))
         jobs.fail(job, error=_messages(exc))
-        return report
+        return
     except BaseException as exc:
         jobs.fail(job, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -874,4 +615,3 @@ def import_register(
             "recognitions_granted": report.recognitions_granted,
         },
     )
-    return report
