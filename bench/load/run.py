@@ -258,6 +258,7 @@ def main() -> None:
         "CACHE_URL": redis,
         "CELERY_BROKER_URL": redis,
         "DJANGO_SECRET_KEY": os.urandom(32).hex(),
+        "BACKGROUND_PSEUDONYM_KEY": os.urandom(32).hex(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "STATIC_ROOT": str(work / "static"),
         "MEDIA_ROOT": str(work / "media"),
