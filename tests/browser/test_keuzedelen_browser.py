@@ -32,6 +32,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_keuzedeel_elsewhere_from_request_to_attendance_at_home(page, axe):  # type: ignore[no-untyped-def]
     net = network()
     title = net.offering.keuzedeel.title
+    # The full name, exactly: a given name such as "Sam" or "Roos" would also match the
+    # "Samenwerkingsovereenkomsten" or "Rooster" links above the table.
+    student_name = f"{net.student.given_name} {net.student.family_name}"
 
     # The student finds the keuzedeel and asks for it.
     login(page, net.student_user.username)
@@ -51,7 +54,7 @@ def test_keuzedeel_elsewhere_from_request_to_attendance_at_home(page, axe):  # t
     login(page, net.home_staff.username)
     page.get_by_role("link", name="Keuzedelen").first.click()
     axe.assert_no_violations(page)
-    page.get_by_role("link", name=net.student.given_name).first.click()
+    page.get_by_role("link", name=student_name, exact=True).click()
     axe.assert_no_violations(page)
     page.get_by_label("Goedkeuren").check()
     page.get_by_label("Toelichting").fill("Past in het rooster.")
@@ -62,7 +65,7 @@ def test_keuzedeel_elsewhere_from_request_to_attendance_at_home(page, axe):  # t
     # The host coordinator accepts and records attendance.
     login(page, net.host_staff.username)
     page.get_by_role("link", name="Keuzedelen").first.click()
-    page.get_by_role("link", name=net.student.given_name).first.click()
+    page.get_by_role("link", name=student_name, exact=True).click()
     assert "Past in het rooster." in page.locator("main").inner_text()
     page.get_by_label("Goedkeuren").check()
     page.get_by_role("button", name="Besluit opslaan").click()
