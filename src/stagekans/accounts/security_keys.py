@@ -102,14 +102,7 @@ def issue_first_recovery_codes(*, acting_user: User) -> list[str] | None:
     User.objects.select_for_update().filter(pk=acting_user.pk).first()
     if two_factor.has_recovery_codes(acting_user):
         return None
-    codes = two_factor.issue_recovery_codes(acting_user)
-    record(
-        actor=acting_user,
-        event=AuditEvent.RECOVERY_CODES_ISSUED,
-        obj=acting_user,
-        details={"count": len(codes)},
-    )
-    return codes
+    return two_factor.regenerate_recovery_codes(acting_user=acting_user)
 
 
 @transaction.atomic
