@@ -73,6 +73,20 @@ class CompanyProfile(models.Model):
         return mask_to_features(self.features)
 
 
+# Non-key columns of the search indexes (PostgreSQL; SQLite ignores INCLUDE, see settings).
+SEARCH_INDEX_INCLUDE = [
+    "id",
+    "company",
+    "end_date",
+    "start_date",
+    "search_features",
+    "niveau",
+    "leerweg",
+    "sector",
+    "published_at",
+]
+
+
 class Vacancy(models.Model):
     """An internship vacancy (stageplaats) of a learning company at one of its locations.
 
@@ -154,12 +168,19 @@ class Vacancy(models.Model):
         ]
         indexes = [
             # crebo + radius searches: equality on qualification and status, range on latitude.
+            # Both include every column the search filters, sorts or counts on, so PostgreSQL
+            # answers the search (stagemarkt/search_sql.py) from the index alone.
             models.Index(
                 fields=["qualification", "status", "latitude", "longitude"],
+                include=SEARCH_INDEX_INCLUDE,
                 name="vacancy_search_qual_geo",
             ),
             # radius searches without a qualification.
-            models.Index(fields=["status", "latitude", "longitude"], name="vacancy_search_geo"),
+            models.Index(
+                fields=["status", "latitude", "longitude"],
+                include=SEARCH_INDEX_INCLUDE,
+                name="vacancy_search_geo",
+            ),
             models.Index(fields=["company", "status"], name="vacancy_company_status"),
         ]
         permissions = [

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, QuerySet, Value, Window
+from django.db.models import Exists, F, FloatField, OuterRef, QuerySet, Value
 from django.db.models.expressions import ExpressionWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,14 @@ from stagekans.companies.selectors import companies_visible_to
 from stagekans.core.reference_cache import ReferenceCache
 from stagekans.education.models import Qualification
 from stagekans.register.selectors import valid_recognitions
+from stagekans.stagemarkt import search_sql
 from stagekans.stagemarkt.models import CompanyProfile, Feature, Vacancy, mask_to_features
+from stagekans.stagemarkt.search_sql import (  # noqa: F401 (part of this module's interface)
+    KM_PER_DEGREE,
+    SORT_DISTANCE,
+    SORT_NEWEST,
+    SORT_START,
+)
 from stagekans.stagemarkt.workflow import VacancyStatus
 
 PAGE_SIZE = 20
@@ -27,8 +34,6 @@ PAGE_SIZE = 20
 # the API and page say "more than 1,000" and pagination stops there.
 COUNT_CAP = 1000
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
-KM_PER_DEGREE = 6371.0088 * math.pi / 180  # along a meridian (and the equator)
-SORT_DISTANCE, SORT_START, SORT_NEWEST = "afstand", "start", "nieuw"
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ def public_vacancies(on: dt.date | None = None) -> QuerySet[Vacancy]:
 
 
 def _filtered(criteria: SearchCriteria) -> QuerySet[Vacancy]:
+    """The search as a queryset: the definition that search_sql's statement is tested against."""
     qs = public_vacancies()
     ids = criteria.qualification_ids
     if ids is not None:
@@ -126,48 +132,63 @@ def _filtered(criteria: SearchCriteria) -> QuerySet[Vacancy]:
 
 
 def search_vacancies(criteria: SearchCriteria, *, page: int = 1) -> SearchPage:
-    """One page of public vacancies, nearest first when a point is given."""
+    """One page of public vacancies, nearest first when a point is given.
+
+    Two queries whatever the number of matches: the page's ids with the total count
+    (search_sql, over the covering search indexes), then those rows by primary key.
+    `_filtered()` is the same search as a queryset; tests hold the two equal.
+    """
     page = max(1, min(int(page), MAX_PAGE))
-    qs = _filtered(criteria)
     offset = (page - 1) * PAGE_SIZE
-    # The window count comes with the page in one query: the sort by distance has to read
-    # every candidate row anyway, so counting them costs next to nothing.
-    rows: list[Any] = list(
-        qs.annotate(total=Window(Count("id")))
-        .select_related("company", "qualification")
-        .only(
-            "id",
-            "title",
-            "place",
-            "leerweg",
-            "niveau",
-            "start_date",
-            "end_date",
-            "days_per_week",
-            "allowance",
-            "places",
-            "search_features",
-            "published_at",
-            "latitude",
-            "longitude",
-            "company__id",
-            "company__name",
-            "qualification__id",
-            "qualification__crebo",
-            "qualification__title",
-        )[offset : offset + PAGE_SIZE]
-    )
-    if rows:
-        total = rows[0].total
+    day = timezone.localdate()
+    found = search_sql.page_rows(criteria, offset=offset, limit=PAGE_SIZE, day=day)
+    if found:
+        total = found[0].total
     elif page == 1:
         total = 0
     else:  # past the last page: count to say how many there are
-        total = qs.order_by().values("id")[: COUNT_CAP + 1].count()
+        total = search_sql.count_upto(criteria, cap=COUNT_CAP + 1, day=day)
     count, capped = min(total, COUNT_CAP), total > COUNT_CAP
-    for vacancy in rows:
-        squared = getattr(vacancy, "distance_sq", None)
-        vacancy.distance_km = math.sqrt(squared) if squared is not None else None
+    by_id = (
+        Vacancy.objects.select_related("company", "qualification")
+        .only(*RESULT_FIELDS)
+        .in_bulk([row.id for row in found])
+        if found
+        else {}
+    )
+    rows: list[Any] = []
+    for row in found:
+        vacancy: Any = by_id.get(row.id)
+        if vacancy is None:  # deleted between the two queries: leave it out
+            continue
+        vacancy.distance_sq = row.distance_sq
+        vacancy.distance_km = math.sqrt(row.distance_sq) if row.distance_sq is not None else None
+        rows.append(vacancy)
     return SearchPage(rows, count, capped, page, PAGE_SIZE)
+
+
+# What a search result shows (the API's fields, the result card and the map).
+RESULT_FIELDS = (
+    "id",
+    "title",
+    "place",
+    "leerweg",
+    "niveau",
+    "start_date",
+    "end_date",
+    "days_per_week",
+    "allowance",
+    "places",
+    "search_features",
+    "published_at",
+    "latitude",
+    "longitude",
+    "company__id",
+    "company__name",
+    "qualification__id",
+    "qualification__crebo",
+    "qualification__title",
+)
 
 
 def public_vacancy(pk: int) -> Vacancy | None:
