@@ -78,15 +78,31 @@ class _LabelledMessage:
 _VALIDATOR_CODES = frozenset({"max_length", "min_length", "max_value", "min_value"})
 
 
+_DEFAULTS: dict[tuple[type, str], Any] = {}
+
+
+def _django_default(field_class: type, key: str) -> Any:
+    """The message Django's field class would use for `key` (None if it has none)."""
+    cache_key = (field_class, key)
+    if cache_key not in _DEFAULTS:
+        default = None
+        for klass in field_class.__mro__:
+            default = klass.__dict__.get("default_error_messages", {}).get(key)
+            if default is not None:
+                break
+        _DEFAULTS[cache_key] = default
+    return _DEFAULTS[cache_key]
+
+
 def _uses_django_default(field: forms.Field, key: str) -> bool:
     current = field.error_messages.get(key)
     if current is None:
         return False
-    for klass in type(field).__mro__:
-        default = klass.__dict__.get("default_error_messages", {}).get(key)
-        if default is not None:
-            return str(current) == str(default)
-    return False
+    default = _django_default(type(field), key)
+    if default is None:
+        return False
+    # Untouched messages are the very default object (no translation needed to compare).
+    return current is default or str(current) == str(default)
 
 
 class StyledFormMixin:

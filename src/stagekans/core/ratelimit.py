@@ -89,17 +89,29 @@ def _cache_failed(error: BaseException, what: str) -> None:
 
 def reset_circuit() -> None:
     """Try the cache again at the next call (tests; an operator after a repair)."""
-    global _cache_down_until
+    global _cache_down_until, _salt_memo
     _cache_down_until = 0.0
+    _salt_memo = None
 
 
 # --- who is the client? -------------------------------------------------------------------------
 
 
+# The day's salt as this process last read it: (day, salt, monotonic time read). Re-read after
+# SALT_MEMO_SECONDS, so a salt replaced in the cache (flushed Redis) is picked up within that.
+SALT_MEMO_SECONDS = 60.0
+_salt_memo: tuple[str, str, float] | None = None
+
+
 def _daily_salt(today: dt.date | None = None) -> str | None:
-    key = f"meldpunt:salt:{(today or dt.date.today()).isoformat()}"
+    global _salt_memo
+    day = (today or dt.date.today()).isoformat()
+    key = f"meldpunt:salt:{day}"
     if not _cache_usable():
         return None
+    memo = _salt_memo
+    if memo is not None and memo[0] == day and time.monotonic() - memo[2] < SALT_MEMO_SECONDS:
+        return memo[1]
     try:
         cache.add(key, secrets.token_hex(32), SALT_TTL)
         salt = cache.get(key)
@@ -109,6 +121,7 @@ def _daily_salt(today: dt.date | None = None) -> str | None:
     except CACHE_ERRORS as error:
         _cache_failed(error, "salt")
         return None
+    _salt_memo = (day, str(salt), time.monotonic())
     return str(salt)
 
 
@@ -120,11 +133,21 @@ def _outage_key(address: str, today: dt.date) -> str:
 
 
 def client_key(request: HttpRequest) -> str:
+    """The client's key; computed once per request (several limits may ask for it)."""
+    known = getattr(request, "_stagekans_client_key", None)
+    if known is not None:
+        return str(known)
     address = client_address(request)
     salt = _daily_salt()
     if salt is None:
-        return _outage_key(address, dt.date.today())
-    return hashlib.sha256(f"{salt}|{address}".encode()).hexdigest()[:40]
+        key = _outage_key(address, dt.date.today())
+    else:
+        key = hashlib.sha256(f"{salt}|{address}".encode()).hexdigest()[:40]
+    try:
+        request._stagekans_client_key = key  # type: ignore[attr-defined]
+    except AttributeError:  # an object without attributes (never a real request)
+        pass
+    return key
 
 
 # --- counting -----------------------------------------------------------------------------------
@@ -188,6 +211,9 @@ def increment(limit: Limit, key: str) -> int:
     if _cache_usable():
         counter = _counter_key(limit.scope, key)
         try:
+            add_and_incr = getattr(cache, "add_and_incr", None)
+            if add_and_incr is not None:  # Redis: both in one round trip
+                return int(add_and_incr(counter, limit.window_seconds))
             cache.add(counter, 0, limit.window_seconds)
             try:
                 return int(cache.incr(counter))

@@ -73,3 +73,33 @@ def test_threads_share_the_client_safely(redis_url):
         t.join()
     assert not errors and cache.get("n") == 800
     cache.delete("n")
+
+
+def test_add_and_incr_counts_a_fixed_window_in_one_round_trip(redis_url):
+    cache, _ = _both(redis_url)
+    cache.delete("w")
+    assert [cache.add_and_incr("w", 60) for _ in range(3)] == [1, 2, 3]
+    assert cache.get("w") == 3  # an ordinary integer for get()
+    client = cache._cache.get_client()
+    key = cache.make_and_validate_key("w")
+    first_ttl = client.ttl(key)
+    assert 0 < first_ttl <= 60
+    client.expire(key, 5)  # later hits do not move the end of the window
+    cache.add_and_incr("w", 60)
+    assert client.ttl(key) <= 5
+    client.delete(key)  # the window ended: counting starts again
+    assert cache.add_and_incr("w", 60) == 1
+    cache.delete("w")
+
+
+def test_the_rate_limiter_counts_alike_on_both_paths(redis_url, monkeypatch):
+    """core.ratelimit uses add_and_incr when the cache has it, else add + incr: same counts."""
+    from stagekans.core import ratelimit
+
+    limit = ratelimit.Limit("test-both-paths", 3, 60)
+    for cache in _both(redis_url):
+        monkeypatch.setattr(ratelimit, "cache", cache)
+        cache.delete(ratelimit._counter_key(limit.scope, "k"))
+        assert [ratelimit.exceeded(limit, "k") for _ in range(4)] == [False, False, False, True]
+        assert ratelimit.count(limit, "k") == 4
+        cache.delete(ratelimit._counter_key(limit.scope, "k"))
