@@ -10,7 +10,9 @@ template had (a test renders both and compares); the texts are still translated 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -19,7 +21,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from stagekans.stagemarkt.models import mask_to_features
 
@@ -34,6 +36,12 @@ def _url_for(name: str) -> Callable[[int], str]:
     return lambda pk: f"{before}{int(pk)}{after}"
 
 
+@lru_cache(maxsize=4096)
+def _long_date(day: dt.date, language: str | None) -> str:
+    """`day|date:"j F Y"` in the active language (results share a few hundred dates)."""
+    return date_format(day, "j F Y")
+
+
 @register.simple_tag
 def result_cards(vacancies: Iterable[Any]) -> SafeString:
     vacancy_url = _url_for("stagemarkt:vacancy_detail")
@@ -42,6 +50,7 @@ def result_cards(vacancies: Iterable[Any]) -> SafeString:
     course_label, niveau_word = gettext("Opleiding"), gettext("niveau")
     badges_label = conditional_escape(gettext("Kenmerken"))
     km_text = gettext("%(km)s km")
+    language = get_language()
     cards = []
     for v in vacancies:
         distance = ""
@@ -83,8 +92,8 @@ def result_cards(vacancies: Iterable[Any]) -> SafeString:
                 v.place,
                 distance,
                 period_label,
-                date_format(v.start_date, "j F Y"),
-                date_format(v.end_date, "j F Y"),
+                _long_date(v.start_date, language),
+                _long_date(v.end_date, language),
                 course_label,
                 v.qualification.title,
                 v.qualification.crebo,
