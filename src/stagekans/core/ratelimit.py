@@ -89,39 +89,29 @@ def _cache_failed(error: BaseException, what: str) -> None:
 
 def reset_circuit() -> None:
     """Try the cache again at the next call (tests; an operator after a repair)."""
-    global _cache_down_until, _salt_memo
+    global _cache_down_until
     _cache_down_until = 0.0
-    _salt_memo = None
 
 
 # --- who is the client? -------------------------------------------------------------------------
 
 
-# The day's salt as this process last read it: (day, salt, monotonic time read). Re-read after
-# SALT_MEMO_SECONDS, so a salt replaced in the cache (flushed Redis) is picked up within that.
-SALT_MEMO_SECONDS = 60.0
-_salt_memo: tuple[str, str, float] | None = None
-
-
 def _daily_salt(today: dt.date | None = None) -> str | None:
-    global _salt_memo
-    day = (today or dt.date.today()).isoformat()
-    key = f"meldpunt:salt:{day}"
+    key = f"meldpunt:salt:{(today or dt.date.today()).isoformat()}"
     if not _cache_usable():
         return None
-    memo = _salt_memo
-    if memo is not None and memo[0] == day and time.monotonic() - memo[2] < SALT_MEMO_SECONDS:
-        return memo[1]
     try:
-        cache.add(key, secrets.token_hex(32), SALT_TTL)
+        # One round trip on all but the day's first request; add() only when it is missing.
         salt = cache.get(key)
+        if salt is None:
+            cache.add(key, secrets.token_hex(32), SALT_TTL)
+            salt = cache.get(key)
         if salt is None:  # evicted between add and get: take a fresh one for this request
             salt = secrets.token_hex(32)
             cache.set(key, salt, SALT_TTL)
     except CACHE_ERRORS as error:
         _cache_failed(error, "salt")
         return None
-    _salt_memo = (day, str(salt), time.monotonic())
     return str(salt)
 
 
