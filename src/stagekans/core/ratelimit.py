@@ -25,6 +25,7 @@ connection attempt per request.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -133,10 +134,8 @@ def client_key(request: HttpRequest) -> str:
         key = _outage_key(address, dt.date.today())
     else:
         key = hashlib.sha256(f"{salt}|{address}".encode()).hexdigest()[:40]
-    try:
+    with contextlib.suppress(AttributeError):  # an object without attributes: no memo
         request._stagekans_client_key = key  # type: ignore[attr-defined]
-    except AttributeError:  # an object without attributes (never a real request)
-        pass
     return key
 
 

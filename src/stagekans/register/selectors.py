@@ -38,11 +38,13 @@ def valid_recognition_exists_sql(
     stagemarkt compares the search built on it with the ORM version on random data."""
     day = on or timezone.localdate()
     meta = Recognition._meta
-    column = {name: meta.get_field(name).column for name in ("status", "valid_from", "valid_until")}
+    names = ("company", "qualification", "status", "valid_from", "valid_until")
+    column = {name: str(getattr(meta.get_field(name), "column", "")) for name in names}
+    # Only model metadata and the caller's column names go into the text; values are params.
     sql = (
-        f"EXISTS (SELECT 1 FROM {meta.db_table} r"
-        f" WHERE r.{meta.get_field('company').column} = {company_column}"
-        f" AND r.{meta.get_field('qualification').column} = {qualification_column}"
+        f"EXISTS (SELECT 1 FROM {meta.db_table} r"  # noqa: S608
+        f" WHERE r.{column['company']} = {company_column}"
+        f" AND r.{column['qualification']} = {qualification_column}"
         f" AND r.{column['status']} = %s AND r.{column['valid_from']} <= %s"
         f" AND (r.{column['valid_until']} IS NULL OR r.{column['valid_until']} > %s))"
     )

@@ -45,7 +45,7 @@ def _widgets(form: VacancySearchForm) -> list[object]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("data", CASES)
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_jinja2_widgets_equal_the_template_language_ones(data, language):  # type: ignore[no-untyped-def]
+def test_jinja2_widgets_equal_the_template_language_ones(data, language):
     assert isinstance(VacancySearchForm().renderer, Jinja2)
     with translation.override(language):
         fast = VacancySearchForm(data)
@@ -56,7 +56,7 @@ def test_jinja2_widgets_equal_the_template_language_ones(data, language):  # typ
 
 
 @pytest.mark.django_db
-def test_the_search_page_shows_the_rendered_filters(client: Client):  # type: ignore[no-untyped-def]
+def test_the_search_page_shows_the_rendered_filters(client: Client):
     page = client.get("/stagemarkt/", {"q": "25655", "waar": "Utrecht", "kenmerken": "parttime"})
     html = page.content.decode()
     assert 'name="kenmerken" value="parttime"' in html and "checked" in html

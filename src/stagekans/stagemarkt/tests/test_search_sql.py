@@ -29,7 +29,7 @@ FEATURE_MASKS = [int(f) for f in FEATURE_KEYS.values()]
 
 
 @pytest.fixture
-def market(db):  # type: ignore[no-untyped-def]
+def market(db):
     """Four companies, three qualifications, 120 vacancies in every state, with random
     recognitions (valid, expired, future, ended yesterday, ending tomorrow)."""
     rng = random.Random(20261202)
@@ -106,7 +106,7 @@ def criteria_strategy(qualification_ids: list[int]) -> st.SearchStrategy[SearchC
 
 
 @pytest.mark.django_db
-def test_statement_equals_queryset_on_random_criteria(market):  # type: ignore[no-untyped-def]
+def test_statement_equals_queryset_on_random_criteria(market):
     @settings(
         max_examples=150,
         deadline=None,
@@ -138,11 +138,12 @@ def test_statement_equals_queryset_on_random_criteria(market):  # type: ignore[n
 
 
 @pytest.mark.django_db
-def test_search_page_matches_the_queryset_page_by_page(market):  # type: ignore[no-untyped-def]
+def test_search_page_matches_the_queryset_page_by_page(market):
     criteria = SearchCriteria(point=(52.09, 5.12), radius_km=200.0)
     expected = list(selectors._filtered(criteria).values_list("id", flat=True))
     assert len(expected) > 20, "the data set should give more than one page"
-    first, second = selectors.search_vacancies(criteria), selectors.search_vacancies(criteria, page=2)
+    first = selectors.search_vacancies(criteria)
+    second = selectors.search_vacancies(criteria, page=2)
     assert [v.pk for v in first.results + second.results] == expected[:40]
     assert first.count == len(expected) and first.has_next
     assert first.results[0].company.name and first.results[0].qualification.crebo
@@ -152,9 +153,7 @@ def test_search_page_matches_the_queryset_page_by_page(market):  # type: ignore[
 
 
 @pytest.mark.django_db
-def test_search_is_two_queries_whatever_the_number_of_matches(  # type: ignore[no-untyped-def]
-    market, django_assert_num_queries
-):
+def test_search_is_two_queries_whatever_the_number_of_matches(market, django_assert_num_queries):
     criteria = SearchCriteria(point=(52.09, 5.12), radius_km=200.0)
     with django_assert_num_queries(2):
         page = selectors.search_vacancies(criteria)
