@@ -200,6 +200,18 @@ def _quoted(content: bytes) -> bytes:
     return data + b".\r\n"
 
 
+def _sendmail(connection: Any, sender: str, delivery: Any) -> tuple[str, bool]:
+    """One mail through smtplib's `sendmail`: (the error, or "" when sent; whether the
+    connection is lost)."""
+    try:
+        connection.sendmail(sender, [delivery.recipient], delivery.content)
+    except smtplib.SMTPServerDisconnected as error:
+        return _describe(error), True
+    except smtplib.SMTPException as error:
+        return _describe(error), False
+    return "", False
+
+
 def send_pipelined(
     connection: smtplib.SMTP, *, sender: str, deliveries: Sequence[Delivery]
 ) -> tuple[list[tuple[int, str]], int]:
@@ -215,15 +227,10 @@ def send_pipelined(
     results: list[tuple[int, str]] = []
     if not connection.has_extn("pipelining") or not quoted_sender.isascii():
         for handled, delivery in enumerate(deliveries):
-            try:
-                connection.sendmail(sender, [delivery.recipient], delivery.content)
-            except smtplib.SMTPServerDisconnected as error:
-                results.append((delivery.pk, _describe(error)))
+            error, lost = _sendmail(connection, sender, delivery)
+            results.append((delivery.pk, error))
+            if lost:
                 return results, handled + 1
-            except smtplib.SMTPException as error:
-                results.append((delivery.pk, _describe(error)))
-            else:
-                results.append((delivery.pk, ""))
         return results, len(deliveries)
 
     with_size = connection.has_extn("size")
@@ -237,21 +244,19 @@ def send_pipelined(
 
     for handled, delivery in enumerate(deliveries):
         if not _SIMPLE_ADDRESS.match(delivery.recipient):
-            try:
-                if pending is not None:
+            if pending is not None:
+                try:
                     connection.send(pending[1])
                     finish_pending(connection.getreply())
-                    pending = None
-                connection.sendmail(sender, [delivery.recipient], delivery.content)
-            except smtplib.SMTPServerDisconnected as error:
-                if pending is not None:
-                    results.append((pending[0], _describe(error)))
-                results.append((delivery.pk, _describe(error)))
+                except smtplib.SMTPServerDisconnected as lost_error:
+                    results.append((pending[0], _describe(lost_error)))
+                    results.append((delivery.pk, _describe(lost_error)))
+                    return results, handled + 1
+                pending = None
+            error, lost = _sendmail(connection, sender, delivery)
+            results.append((delivery.pk, error))
+            if lost:
                 return results, handled + 1
-            except smtplib.SMTPException as error:
-                results.append((delivery.pk, _describe(error)))
-            else:
-                results.append((delivery.pk, ""))
             continue
         size = f" size={len(delivery.content)}" if with_size else ""
         commands = (

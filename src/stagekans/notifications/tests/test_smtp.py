@@ -228,12 +228,22 @@ def test_send_pipelined_delivers_each_mail_once_and_fails_only_the_refused(serve
     ]
 
 
-def test_send_pipelined_reports_a_lost_connection(server):
+@pytest.mark.parametrize(
+    ("pipelining", "first"),
+    [
+        (True, "m0@example.nl"),  # the pipelined path
+        (False, "m0@example.nl"),  # smtplib's sendmail, server without PIPELINING
+        (True, "Ëlla <ella@exämple.nl>"),  # smtplib's sendmail for an address with a name
+    ],
+)
+def test_send_pipelined_reports_a_lost_connection(server, pipelining, first):
     recorder, port = server
+    recorder.pipelining = pipelining
     connection = smtplib.SMTP("127.0.0.1", port)
     connection.ehlo()
     connection.sock.shutdown(socket.SHUT_RDWR)  # the connection is gone before the first mail
-    deliveries = [_delivery(i, f"m{i}@example.nl", "tekst") for i in range(3)]
+    deliveries = [_delivery(0, first, "tekst")]
+    deliveries += [_delivery(i, f"m{i}@example.nl", "tekst") for i in range(1, 3)]
     results, handled = smtp.send_pipelined(connection, sender=FROM, deliveries=deliveries)
     assert handled == 1
     assert [pk for pk, error in results if error] == [0]
